@@ -60,6 +60,9 @@ func (f *FFmpeg) Name() string {
 // Run starts ffmpeg and emits each JPEG it writes. When ctx ends or emit fails, Run kills
 // ffmpeg and waits for it to exit. A failed ffmpeg run returns an error that ends with
 // ffmpeg's stderr.
+//
+// NOTE: Run does not reconnect. When an RTSP camera drops the stream, ffmpeg exits and Run
+// returns, so the caller must start it again.
 func (f *FFmpeg) Run(ctx context.Context, emit func(Frame) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -80,7 +83,7 @@ func (f *FFmpeg) Run(ctx context.Context, emit func(Frame) error) error {
 	log := loggerOr(f.Logger).With("source", f.Name())
 	log.Info("ffmpeg started", "pid", cmd.Process.Pid)
 
-	frames, emitErr := f.readFrames(stdout, emit)
+	frames, emitErr := f.readFrames(ctx, stdout, emit)
 	if emitErr != nil {
 		cancel()
 	}
@@ -90,9 +93,10 @@ func (f *FFmpeg) Run(ctx context.Context, emit func(Frame) error) error {
 	return f.runError(ctx, frames, emitErr, waitErr, stderr.String())
 }
 
-// readFrames emits the JPEG frames read from ffmpeg's stdout until it closes or emit fails.
-// It returns the number of frames and emit's error, if any.
-func (f *FFmpeg) readFrames(stdout io.Reader, emit func(Frame) error) (uint64, error) {
+// readFrames emits the JPEG frames read from ffmpeg's stdout until it closes, ctx ends or
+// emit fails. It returns the number of frames and emit's error, if any.
+func (f *FFmpeg) readFrames(ctx context.Context, stdout io.Reader,
+	emit func(Frame) error) (uint64, error) {
 	maxSize := f.MaxFrameSize
 	if maxSize <= 0 {
 		maxSize = DefaultMaxFrameSize
@@ -101,6 +105,11 @@ func (f *FFmpeg) readFrames(stdout io.Reader, emit func(Frame) error) (uint64, e
 	scanner := newJPEGScanner(stdout, maxSize)
 	var seq uint64
 	for scanner.Scan() {
+		// The scanner may hold buffered frames after ctx ends, and they must not be emitted.
+		if ctx.Err() != nil {
+			return seq, nil
+		}
+
 		seq++
 		data := bytes.Clone(scanner.Bytes())
 		frame := Frame{Seq: seq, Time: time.Now(), Data: data, Source: f.Name()}
@@ -124,7 +133,9 @@ func (f *FFmpeg) runError(ctx context.Context, frames uint64, emitErr, waitErr e
 		return err
 	}
 	if waitErr != nil {
-		return fmt.Errorf("ffmpeg %s: %w: %s", f.Name(), waitErr, strings.TrimSpace(stderr))
+		// ffmpeg repeats the input in its messages, with the password of an RTSP URL.
+		stderr = strings.ReplaceAll(strings.TrimSpace(stderr), f.Input, f.Name())
+		return fmt.Errorf("ffmpeg %s: %w: %s", f.Name(), waitErr, stderr)
 	}
 	if frames == 0 {
 		return fmt.Errorf("ffmpeg %s: %w", f.Name(), ErrNoFrames)

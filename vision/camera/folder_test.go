@@ -97,7 +97,8 @@ func TestFolder_SkipsUnreadableFiles(t *testing.T) {
 	dir := mustSampleFolder(t, 2)
 
 	// A dangling symlink named like an image cannot be read.
-	if err := os.Symlink(filepath.Join(dir, "missing.jpg"), filepath.Join(dir, "a.jpg")); err != nil {
+	dangling := filepath.Join(dir, "a.jpg")
+	if err := os.Symlink(filepath.Join(dir, "missing.jpg"), dangling); err != nil {
 		t.Fatalf("symlink: %v", err)
 	}
 	// A folder named like an image is not a regular file and is not listed.

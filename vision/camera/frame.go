@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -30,7 +31,7 @@ type Source interface {
 // or a video without a video stream.
 var ErrNoFrames = errors.New("no frames")
 
-// ErrNotMultipart is returned when an MJPEG URL answers with a content type other than
+// ErrNotMultipart is returned when an MJPEG URL responds with a content type other than
 // multipart, which usually means the URL points to a page or a snapshot, not a stream.
 var ErrNotMultipart = errors.New("response is not multipart")
 
@@ -48,14 +49,32 @@ func loggerOr(l *slog.Logger) *slog.Logger {
 }
 
 // redactURL returns raw with any password replaced by "xxxxx", so a camera URL can be logged.
-// Strings that do not parse as URLs are returned unchanged.
+// When raw does not parse as a URL, the whole user information before "@" is replaced.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	if err == nil && u.User == nil {
+		return raw // also keeps file paths unescaped
+	}
+	if err == nil {
+		return u.Redacted()
+	}
+
+	scheme, rest, found := strings.Cut(raw, "://")
+	if !found {
+		return raw
+	}
+	authority, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
 		return raw
 	}
 
-	return u.Redacted()
+	redacted := scheme + "://xxxxx" + authority[at:]
+	if path != "" || strings.Contains(rest, "/") {
+		redacted += "/" + path
+	}
+
+	return redacted
 }
 
 // sleepCtx waits for d or until ctx ends, and returns ctx.Err() in the second case.

@@ -61,17 +61,25 @@ func mustFFmpeg(t testing.TB) string {
 	return DefaultFFmpegPath
 }
 
-// mustMakeVideo encodes a still of sample1.jpg into an H.264 MP4 in dir, with the given
-// duration, frame rate and size, and returns its path.
-func mustMakeVideo(t testing.TB, dir string, seconds, fps int, size string) string {
+// mustMakeVideo encodes an H.264 MP4 of frames frames at fps frames per second and
+// width×height pixels into dir, and returns its path. The frames pan across sample1.jpg, a
+// 3:2 photo, so that consecutive frames differ as they would in a camera's video.
+func mustMakeVideo(t testing.TB, dir string, frames, fps, width, height int) string {
 	t.Helper()
 
+	if testing.Short() {
+		t.Skip("skipping ffmpeg video test in -short mode: encoding and decoding take seconds")
+	}
 	ffmpeg := mustFFmpeg(t)
 	sample := mustWriteFile(t, dir, "still.jpg", mustReadSample(t, 1))
 	out := filepath.Join(dir, "video.mp4")
+	filter := fmt.Sprintf("scale=%d:-2,crop=%d:%d:x='(iw-%d)*n/%d':y='(ih-%d)*n/%d'",
+		width*3/2, width, height, width, frames, height, frames)
+
 	cmd := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin",
-		"-loop", "1", "-t", strconv.Itoa(seconds), "-i", sample,
-		"-vf", "scale="+size, "-r", strconv.Itoa(fps), "-pix_fmt", "yuv420p", out)
+		"-loop", "1", "-framerate", strconv.Itoa(fps), "-i", sample, "-vf", filter,
+		"-frames:v", strconv.Itoa(frames), "-c:v", "libx264", "-preset", "ultrafast",
+		"-pix_fmt", "yuv420p", out)
 	if output, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("make test video: %v: %s", err, output)
 	}
