@@ -41,11 +41,8 @@ type Gallery struct {
 	// owner holds the client slot of each row.
 	owner []int32
 
-	// ids maps a slot to its client id; a free slot has the empty id.
+	// ids maps a slot to its client id. A free slot has the empty id.
 	ids []string
-
-	// rowCounts maps a slot to the number of rows that belong to it.
-	rowCounts []int32
 
 	// slots maps a client id to its slot.
 	slots map[string]int32
@@ -101,7 +98,6 @@ func (g *Gallery) Add(id string, vec []float32) error {
 	slot := g.slotFor(id)
 	g.vecs = append(g.vecs, vec...)
 	g.owner = append(g.owner, slot)
-	g.rowCounts[slot]++
 
 	return nil
 }
@@ -121,7 +117,6 @@ func (g *Gallery) Remove(id string) int {
 
 	delete(g.slots, id)
 	g.ids[slot] = ""
-	g.rowCounts[slot] = 0
 	g.freeSlots = append(g.freeSlots, slot)
 
 	return removed
@@ -173,7 +168,6 @@ func (g *Gallery) slotFor(id string) int32 {
 	} else {
 		slot = int32(len(g.ids))
 		g.ids = append(g.ids, id)
-		g.rowCounts = append(g.rowCounts, 0)
 	}
 
 	g.slots[id] = slot

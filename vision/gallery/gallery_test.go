@@ -96,14 +96,14 @@ func TestRemove_DeletesEveryVectorOfClient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	g := New(16)
 
-	var kept []entry
+	var remaining []entry
 	for i := range 30 {
 		id := []string{"ana", "binh", "chi"}[i%3]
 		vec := randomVector(rng, 16, nil, 1)
 		mustAdd(t, g, id, vec)
 
 		if id != "binh" {
-			kept = append(kept, entry{id: id, vec: vec})
+			remaining = append(remaining, entry{id: id, vec: vec})
 		}
 	}
 
@@ -124,9 +124,9 @@ func TestRemove_DeletesEveryVectorOfClient(t *testing.T) {
 	}
 
 	// Every remaining row must still belong to its client after the swap-deletes.
-	for _, e := range kept {
+	for _, e := range remaining {
 		got := mustSearch(t, g, e.vec, 3)
-		checkCandidates(t, got, referenceSearch(kept, e.vec, 3))
+		checkCandidates(t, got, referenceSearch(remaining, e.vec, 3))
 
 		if got[0].Distance != 0 {
 			t.Errorf("probe equal to a row of %s: best distance %v, want 0",

@@ -1,9 +1,8 @@
 package gallery
 
 // squaredDistance returns the squared Euclidean distance between a and b, which have the
-// same length. Eight accumulators let the CPU overlap the additions, and accumulator l
-// sums the elements l, l+8, l+16, ..., which is also what lane l of the SIMD kernel sums,
-// so both kernels return the same bits for dimensions that are a multiple of 8.
+// same length. Eight accumulators let the CPU overlap the additions. Accumulator l sums
+// the elements l, l+8, l+16, ..., like lane l of the SIMD kernels.
 func squaredDistance(a, b []float32) float32 {
 	b = b[:len(a)]
 

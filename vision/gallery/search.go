@@ -7,8 +7,11 @@ import (
 	"sync"
 )
 
-// minRowsPerWorker is the smallest share of rows worth a goroutine of its own. Below about
-// 64k rows of 128 values (32 MiB), starting and merging workers costs more than it saves.
+// minRowsPerWorker is the smallest share of rows worth a goroutine of its own. Scanning
+// 64k rows of 128 values (32 MiB) takes about 1 ms with SIMD and 3.5 ms without, against
+// microseconds to start and merge a worker.
+//
+// NOTE: the limit is an estimate from those two costs, not a measured optimum.
 const minRowsPerWorker = 1 << 16
 
 // Search returns up to k clients, closest first, each with the Euclidean distance from

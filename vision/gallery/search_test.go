@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// buildClustered returns a gallery and its entries: clients clusters of perClient vectors
-// spread around a random center each.
+// buildClustered returns a gallery of clients, each with perClient vectors spread around
+// a random center, and the same vectors as entries for referenceSearch.
 func buildClustered(t *testing.T, seed uint64, dim, clients, perClient int) (*Gallery, []entry) {
 	t.Helper()
 

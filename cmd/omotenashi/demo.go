@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/omotenashi/omotenashi/node"
+	"github.com/omotenashi/omotenashi/node/profile"
+	"github.com/omotenashi/omotenashi/vision"
+)
+
+// The demo client and the sample photos the demo camera plays. She is the woman at the
+// right of sample1.jpg, enrolled from a crop of that photo, and she appears again in
+// sample3.jpg; the other faces are strangers.
+const (
+	demoName      = "Claire Dubois"
+	demoAddress   = "Madame Dubois"
+	demoEnrollPic = "sample1.jpg"
+)
+
+var demoCameraPics = []string{"sample2.jpg", "sample3.jpg", "sample4.jpg", "sample5.jpg",
+	"sample6.jpg"}
+
+// runDemo starts a node with a demo client enrolled and a camera playing sample photos in
+// which she appears among strangers, and prints the staff page's address with a token.
+func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg := node.DefaultConfig("demo-data")
+	cfg.StoreName = "Omotenashi Ginza (demo)"
+	cfg.CameraFPS = 0.5
+	// The sample photos show Western faces, which dlib separates well: in them the demo
+	// client is 0.41 from her enrollment crop and every stranger 0.54 or more. The defaults
+	// are set for East Asian faces, where strangers come as close as 0.32.
+	cfg.Thresholds.Match = 0.45
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	samples := fs.String("samples", filepath.Join("assets", "samples"),
+		"folder of the npm sample photos")
+	nodeFlags(fs, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	cameraDir, err := prepareCamera(cfg.DataDir, *samples)
+	if err != nil {
+		return err
+	}
+	cfg.Camera = cameraDir
+
+	n, err := node.Open(cfg)
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	if err := enrollDemoClient(ctx, n, *samples); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	token, err := os.ReadFile(filepath.Join(cfg.DataDir, node.AdminTokenFile))
+	if err != nil {
+		return fmt.Errorf("read manager token: %w", err)
+	}
+	fmt.Fprintf(stdout, "\nDemo boutique running. Open the staff page:\n\n  http://%s/#token=%s\n\n"+
+		"The camera plays %d sample photos, one every %.0f s; %s (%s) is in the second.\n"+
+		"Stop with Ctrl-C.\n\n", ln.Addr(), strings.TrimSpace(string(token)),
+		len(demoCameraPics), 1/cfg.CameraFPS, demoName, demoAddress)
+	return n.Serve(ctx, ln)
+}
+
+// prepareCamera copies the camera's sample photos into a folder of the data directory.
+func prepareCamera(dataDir, samples string) (string, error) {
+	dir := filepath.Join(dataDir, "camera")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create demo camera folder: %w", err)
+	}
+	for i, name := range demoCameraPics {
+		data, err := os.ReadFile(filepath.Join(samples, name))
+		if err != nil {
+			return "", fmt.Errorf("read sample photo (run `make assets`): %w", err)
+		}
+		dst := filepath.Join(dir, fmt.Sprintf("%02d-%s", i+1, name))
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return "", fmt.Errorf("write demo camera frame: %w", err)
+		}
+	}
+	return dir, nil
+}
+
+// enrollDemoClient enrolls the demo client from a crop of her face in the enrollment photo,
+// unless a previous run already did.
+func enrollDemoClient(ctx context.Context, n *node.Node, samples string) error {
+	existing, err := n.Store().List(demoName, 1)
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		return nil
+	}
+
+	data, err := os.ReadFile(filepath.Join(samples, demoEnrollPic))
+	if err != nil {
+		return fmt.Errorf("read sample photo (run `make assets`): %w", err)
+	}
+	photo, err := n.Faces(ctx, data)
+	if err != nil {
+		return fmt.Errorf("find faces in %s: %w", demoEnrollPic, err)
+	}
+	if len(photo.Faces) == 0 {
+		return errors.New("no face found in the demo enrollment photo")
+	}
+	right := photo.Faces[0]
+	for _, f := range photo.Faces[1:] {
+		if f.Box.Min.X > right.Box.Min.X {
+			right = f
+		}
+	}
+	crop, err := vision.CropJPEG(data, vision.DefaultLimits(), right.Box, 400)
+	if err != nil {
+		return err
+	}
+
+	c := &profile.Customer{
+		Name: demoName, Address: demoAddress, Language: "fr", FavoriteAssistant: "Aiko",
+		Consent: profile.Consent{Scope: profile.ScopeBrand, TextVersion: node.DefaultConsentText,
+			TakenBy: "demo"},
+	}
+	c.Consent.GivenAt = time.Now().UTC()
+	if err := n.Enroll(ctx, c, []node.Photo{{Name: demoEnrollPic, Data: crop}}); err != nil {
+		return fmt.Errorf("enroll demo client: %w", err)
+	}
+	return recordDemoHistory(n.Store(), c.ID)
+}
+
+// recordDemoHistory gives the demo client a past visit, a purchase and an inquiry, so her
+// arrival card shows what an assistant would see.
+func recordDemoHistory(store *profile.Store, id string) error {
+	lastMonth := time.Now().UTC().AddDate(0, -1, 0)
+	if err := store.RecordVisit(id, profile.Visit{At: lastMonth, Store: "Omotenashi Paris",
+		Decision: "match", Assistant: "Aiko"}); err != nil {
+		return err
+	}
+	if err := store.RecordPurchase(id, profile.Purchase{At: lastMonth, SKU: "BAG-PEARL-01",
+		Item: "Pearl-embroidered evening bag", Price: 2400, Currency: "EUR",
+		Store: "Omotenashi Paris", Assistant: "Aiko"}); err != nil {
+		return err
+	}
+	return store.RecordInquiry(id, profile.Inquiry{At: lastMonth, SKU: "SLIP-NUDE-38",
+		Item: "Nude leather slippers", Note: "size 38, out of stock then",
+		Store: "Omotenashi Paris", Assistant: "Aiko"})
+}

@@ -1,0 +1,265 @@
+package node
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/omotenashi/omotenashi/node/profile"
+)
+
+// DefaultConsentText is the version of the consent text recorded when an enrollment names
+// none.
+const DefaultConsentText = "2026-01"
+
+// handleEnroll creates a client from a multipart form: name, consent and one or more photos,
+// plus optional address, language, favorite_assistant and consent_text_version.
+func (n *Node) handleEnroll(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, int64(n.cfg.MaxPhotos*n.cfg.Limits.MaxBytes+1<<20))
+	f, err := n.readForm(r)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+
+	c, err := customerFromForm(f.fields, actor(r))
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	if err := n.Enroll(r.Context(), c, f.photos); err != nil {
+		n.fail(w, r, err)
+		return
+	}
+
+	n.record(r, "enroll", c.ID, strconv.Itoa(len(f.photos))+" photos")
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"id": c.ID, "name": c.Name, "descriptors": len(c.Descriptors),
+		"consent": c.Consent,
+	})
+}
+
+// customerFromForm builds a new client from enrollment fields; consent is required.
+func customerFromForm(fields map[string]string, takenBy string) (*profile.Customer, error) {
+	if fields["name"] == "" {
+		return nil, badRequest("field name is required")
+	}
+	if fields["consent"] == "" {
+		return nil, badRequest("field consent is required (store, brand or group): " +
+			"no face is enrolled without the client's consent")
+	}
+	scope, err := profile.ParseScope(fields["consent"])
+	if err != nil {
+		return nil, err
+	}
+
+	textVersion := fields["consent_text_version"]
+	if textVersion == "" {
+		textVersion = DefaultConsentText
+	}
+	return &profile.Customer{
+		Name:              fields["name"],
+		Address:           fields["address"],
+		Language:          fields["language"],
+		FavoriteAssistant: fields["favorite_assistant"],
+		Consent: profile.Consent{
+			Scope: scope, GivenAt: time.Now().UTC(), TextVersion: textVersion, TakenBy: takenBy,
+		},
+	}, nil
+}
+
+func (n *Node) handleListCustomers(w http.ResponseWriter, r *http.Request) {
+	limit := 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 || v > 1000 {
+			n.fail(w, r, badRequest("limit %q: want a number from 1 to 1000", s))
+			return
+		}
+		limit = v
+	}
+
+	list, err := n.store.List(r.URL.Query().Get("q"), limit)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	n.record(r, "search", "", strconv.Itoa(len(list))+" results")
+	writeJSON(w, http.StatusOK, map[string]any{"customers": list})
+}
+
+// customerView is a client as the API shows her: everything but the descriptors' values,
+// which only the export returns.
+type customerView struct {
+	*profile.Customer
+	Descriptors []descriptorView `json:"descriptors"`
+}
+
+type descriptorView struct {
+	Engine        string    `json:"engine"`
+	EngineVersion string    `json:"engine_version"`
+	AddedAt       time.Time `json:"added_at"`
+	Origin        string    `json:"origin"`
+}
+
+func viewOf(c *profile.Customer) customerView {
+	v := customerView{Customer: c, Descriptors: make([]descriptorView, 0, len(c.Descriptors))}
+	for _, d := range c.Descriptors {
+		v.Descriptors = append(v.Descriptors, descriptorView{
+			Engine: d.Engine, EngineVersion: d.EngineVersion, AddedAt: d.AddedAt, Origin: d.Origin,
+		})
+	}
+	return v
+}
+
+func (n *Node) handleGetCustomer(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	c, err := n.store.Get(id)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	n.record(r, "view", id, "")
+	writeJSON(w, http.StatusOK, viewOf(c))
+}
+
+func (n *Node) handleForget(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := n.Forget(id, actor(r)); err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	n.record(r, "forget", id, "")
+	writeJSON(w, http.StatusOK, map[string]string{"id": id, "status": "forgotten"})
+}
+
+func (n *Node) handleExport(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	data, err := n.store.Export(id)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	n.record(r, "export", id, "")
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", `attachment; filename="customer-`+id+`.json"`)
+	w.Write(data)
+}
+
+func (n *Node) handleAddPhotos(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	r.Body = http.MaxBytesReader(w, r.Body, int64(n.cfg.MaxPhotos*n.cfg.Limits.MaxBytes+1<<20))
+	f, err := n.readForm(r)
+	if err == nil && len(f.photos) == 0 {
+		err = badRequest("expected one or more parts named photo")
+	}
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+
+	added, err := n.AddPhotos(r.Context(), id, f.photos)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	n.record(r, "add-photos", id, strconv.Itoa(added)+" photos")
+	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "added": added})
+}
+
+func (n *Node) handleRecordVisit(w http.ResponseWriter, r *http.Request) {
+	var v profile.Visit
+	if err := decodeJSON(r.Body, &v); err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	v = fillVisit(v, n.cfg.StoreName, actor(r))
+	n.respondUpdate(w, r, "record-visit", n.store.RecordVisit(r.PathValue("id"), v))
+}
+
+func fillVisit(v profile.Visit, store, assistant string) profile.Visit {
+	if v.At.IsZero() {
+		v.At = time.Now().UTC()
+	}
+	if v.Store == "" {
+		v.Store = store
+	}
+	if v.Decision == "" {
+		v.Decision = "manual"
+	}
+	if v.Assistant == "" {
+		v.Assistant = assistant
+	}
+	return v
+}
+
+func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
+	p, err := profile.DecodePurchase(r.Body)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	if p.At.IsZero() {
+		p.At = time.Now().UTC()
+	}
+	if p.Store == "" {
+		p.Store = n.cfg.StoreName
+	}
+	if p.Assistant == "" {
+		p.Assistant = actor(r)
+	}
+	n.respondUpdate(w, r, "record-purchase", n.store.RecordPurchase(r.PathValue("id"), p))
+}
+
+func (n *Node) handleRecordInquiry(w http.ResponseWriter, r *http.Request) {
+	q, err := profile.DecodeInquiry(r.Body)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	if q.At.IsZero() {
+		q.At = time.Now().UTC()
+	}
+	if q.Store == "" {
+		q.Store = n.cfg.StoreName
+	}
+	if q.Assistant == "" {
+		q.Assistant = actor(r)
+	}
+	n.respondUpdate(w, r, "record-inquiry", n.store.RecordInquiry(r.PathValue("id"), q))
+}
+
+func (n *Node) handleAddNote(w http.ResponseWriter, r *http.Request) {
+	note, err := profile.DecodeNote(r.Body)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	if note.At.IsZero() {
+		note.At = time.Now().UTC()
+	}
+	if note.Author == "" {
+		note.Author = actor(r)
+	}
+	n.respondUpdate(w, r, "add-note", n.store.AddNote(r.PathValue("id"), note))
+}
+
+func (n *Node) handleSetPreferences(w http.ResponseWriter, r *http.Request) {
+	p, err := profile.DecodePreferences(r.Body)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	n.respondUpdate(w, r, "set-preferences", n.store.SetPreferences(r.PathValue("id"), p))
+}
+
+// respondUpdate answers a change to a client's history: the error, or 201 after auditing.
+func (n *Node) respondUpdate(w http.ResponseWriter, r *http.Request, action string, err error) {
+	id := r.PathValue("id")
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	n.record(r, action, id, "")
+	writeJSON(w, http.StatusCreated, map[string]string{"id": id, "status": "recorded"})
+}

@@ -1,0 +1,199 @@
+package node
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/omotenashi/omotenashi/node/profile"
+)
+
+// Arrival is one person who walked in, as the staff page shows her: the decision, and for a
+// match the client's profile summary, for an ambiguous face the candidates to choose from.
+type Arrival struct {
+	ID       string           `json:"id"`
+	At       time.Time        `json:"at"`
+	Camera   string           `json:"camera"`
+	Decision string           `json:"decision"`
+	Status   string           `json:"status"`
+	Box      [4]int           `json:"box"`
+	Customer *ArrivalCustomer `json:"customer,omitempty"`
+	// Candidates are the clients an ambiguous face may be, best first.
+	Candidates []Candidate `json:"candidates,omitempty"`
+	// Crop is the face as the camera saw it, a JPEG data URL held in memory only.
+	Crop string `json:"crop,omitempty"`
+	// LatencyMS is the time from the frame that showed her best to this alert.
+	LatencyMS float64 `json:"latency_ms"`
+
+	// vector is the face's descriptor, kept in memory for a confirmation until the arrival
+	// expires, and stored only if staff confirm a consented client.
+	vector []float32
+}
+
+// Arrival statuses.
+const (
+	StatusNew       = "new"
+	StatusConfirmed = "confirmed"
+	StatusRejected  = "rejected"
+)
+
+// Candidate is one client that a face may be, with the distance to her closest sample.
+type Candidate struct {
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	Address  string  `json:"address,omitempty"`
+	Distance float32 `json:"distance"`
+}
+
+// ArrivalCustomer is what an assistant needs at a glance when a client walks in.
+type ArrivalCustomer struct {
+	ID                string              `json:"id"`
+	Name              string              `json:"name"`
+	Address           string              `json:"address,omitempty"`
+	Language          string              `json:"language,omitempty"`
+	FavoriteAssistant string              `json:"favorite_assistant,omitempty"`
+	Scope             profile.Scope       `json:"scope"`
+	LastVisit         *profile.Visit      `json:"last_visit,omitempty"`
+	RecentPurchases   []profile.Purchase  `json:"recent_purchases,omitempty"`
+	Inquiries         []profile.Inquiry   `json:"inquiries,omitempty"`
+	Preferences       profile.Preferences `json:"preferences"`
+}
+
+// summarize returns the arrival card of c: her last visit before now and her three latest
+// purchases and inquiries.
+func summarize(c *profile.Customer) *ArrivalCustomer {
+	s := &ArrivalCustomer{
+		ID:                c.ID,
+		Name:              c.Name,
+		Address:           c.Address,
+		Language:          c.Language,
+		FavoriteAssistant: c.FavoriteAssistant,
+		Scope:             c.Consent.Scope,
+		Preferences:       c.Preferences,
+		RecentPurchases:   lastN(c.Purchases, 3),
+		Inquiries:         lastN(c.Inquiries, 3),
+	}
+	if n := len(c.Visits); n > 0 {
+		v := c.Visits[n-1]
+		s.LastVisit = &v
+	}
+	return s
+}
+
+// lastN returns up to n of the last items of s, newest first.
+func lastN[T any](s []T, n int) []T {
+	out := make([]T, 0, min(n, len(s)))
+	for i := len(s) - 1; i >= 0 && len(out) < n; i-- {
+		out = append(out, s[i])
+	}
+	return out
+}
+
+// Errors of the arrival log.
+var (
+	// ErrArrivalNotFound reports an arrival id that is unknown or has expired.
+	ErrArrivalNotFound = errors.New("arrival not found or expired")
+	// ErrArrivalDecided reports a confirmation or rejection of an arrival already decided.
+	ErrArrivalDecided = errors.New("arrival already confirmed or rejected")
+)
+
+// arrivalLog keeps the latest arrivals in memory for the staff page, and the descriptors of
+// undecided ones until they expire.
+type arrivalLog struct {
+	mu     sync.Mutex
+	items  []*Arrival // oldest first
+	max    int
+	expiry time.Duration
+}
+
+func newArrivalLog(max int, expiry time.Duration) *arrivalLog {
+	return &arrivalLog{max: max, expiry: expiry}
+}
+
+// add appends a, dropping the oldest arrival past the log's size.
+func (l *arrivalLog) add(a *Arrival) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.items = append(l.items, a)
+	if len(l.items) > l.max {
+		l.items = l.items[len(l.items)-l.max:]
+	}
+}
+
+// recent returns copies of up to n latest arrivals, newest first, and forgets the
+// descriptors of those past expiry.
+func (l *arrivalLog) recent(n int, now time.Time) []Arrival {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.expireLocked(now)
+
+	out := make([]Arrival, 0, min(n, len(l.items)))
+	for i := len(l.items) - 1; i >= 0 && len(out) < n; i-- {
+		out = append(out, *l.items[i])
+	}
+	return out
+}
+
+// decide marks an undecided arrival confirmed or rejected and returns its descriptor.
+func (l *arrivalLog) decide(id, status string, now time.Time) (Arrival, []float32, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.expireLocked(now)
+
+	for _, a := range l.items {
+		if a.ID != id {
+			continue
+		}
+		if a.Status != StatusNew {
+			return Arrival{}, nil, ErrArrivalDecided
+		}
+		if a.vector == nil {
+			return Arrival{}, nil, ErrArrivalNotFound
+		}
+		vector := a.vector
+		a.vector = nil
+		a.Status = status
+		return *a, vector, nil
+	}
+	return Arrival{}, nil, ErrArrivalNotFound
+}
+
+// setCustomer records who a confirmed arrival was.
+func (l *arrivalLog) setCustomer(id string, c *ArrivalCustomer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, a := range l.items {
+		if a.ID == id {
+			a.Customer = c
+		}
+	}
+}
+
+// forgetCustomer removes a forgotten client from every arrival in memory.
+func (l *arrivalLog) forgetCustomer(customerID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, a := range l.items {
+		if a.Customer != nil && a.Customer.ID == customerID {
+			a.Customer, a.Crop, a.vector = nil, "", nil
+			a.Decision, a.Status = "forgotten", StatusRejected
+		}
+		kept := a.Candidates[:0]
+		for _, c := range a.Candidates {
+			if c.ID != customerID {
+				kept = append(kept, c)
+			}
+		}
+		a.Candidates = kept
+	}
+}
+
+// expireLocked drops the descriptors and crops of arrivals older than expiry.
+func (l *arrivalLog) expireLocked(now time.Time) {
+	for _, a := range l.items {
+		if now.Sub(a.At) > l.expiry {
+			a.vector = nil
+			a.Crop = ""
+		}
+	}
+}

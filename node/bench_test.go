@@ -1,0 +1,182 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	face "github.com/Kagami/go-face"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/omotenashi/omotenashi/internal/testassets"
+	"github.com/omotenashi/omotenashi/vision/camera"
+)
+
+// benchPhotos returns the six npm sample photos (1920 px wide, one to five faces each).
+func benchPhotos(b *testing.B) [][]byte {
+	b.Helper()
+	var photos [][]byte
+	for _, name := range []string{"sample1.jpg", "sample2.jpg", "sample3.jpg", "sample4.jpg",
+		"sample5.jpg", "sample6.jpg"} {
+		photos = append(photos, testassets.ReadFile(b, testassets.Sample(b, name)))
+	}
+	return photos
+}
+
+// BenchmarkIdentify compares identification through the node's HTTP API with go-face's
+// Recognize called directly, both on two goroutines with one recognizer each, on the same
+// photos. "api" runs the node as configured (detection at 1600 px); "api-fullsize" detects
+// at full size, the same pixels raw go-face sees.
+func BenchmarkIdentify(b *testing.B) {
+	photos := benchPhotos(b)
+
+	b.Run("raw-go-face", func(b *testing.B) {
+		dir := testassets.ModelDir(b)
+		recs := make(chan *face.Recognizer, 2)
+		for range 2 {
+			rec, err := face.NewRecognizer(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer rec.Close()
+			recs <- rec
+		}
+		runPhotos(b, photos, func(data []byte) error {
+			rec := <-recs
+			defer func() { recs <- rec }()
+			_, err := rec.Recognize(data)
+			return err
+		})
+	})
+
+	for _, tc := range []struct {
+		name string
+		side int
+	}{{"api", 0}, {"api-fullsize", 4096}} {
+		b.Run(tc.name, func(b *testing.B) {
+			tn := mustStartBenchNode(b, tc.side)
+			client := &http.Client{Timeout: time.Minute}
+			runPhotos(b, photos, func(data []byte) error {
+				return postIdentify(client, tn, data)
+			})
+		})
+	}
+}
+
+// runPhotos runs do on the photos in turn from two goroutines and reports photos a second.
+func runPhotos(b *testing.B, photos [][]byte, do func([]byte) error) {
+	var next atomic.Int64
+	b.SetParallelism(1)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			data := photos[int(next.Add(1))%len(photos)]
+			if err := do(data); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "photos/s")
+}
+
+func postIdentify(client *http.Client, tn *testNode, data []byte) error {
+	req, _ := http.NewRequest("POST", tn.url+"/v1/identify", bytes.NewReader(data))
+	req.Header.Set("Authorization", "Bearer "+tn.token)
+	req.Header.Set("Content-Type", "image/jpeg")
+	res, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return &httpError{res.StatusCode}
+	}
+	return nil
+}
+
+type httpError struct{ code int }
+
+func (e *httpError) Error() string { return http.StatusText(e.code) }
+
+// mustStartBenchNode starts a node for a benchmark, detecting at side px when side > 0.
+func mustStartBenchNode(b *testing.B, side int) *testNode {
+	b.Helper()
+	return mustStartNode(b, func(c *Config) {
+		c.Workers = 2
+		c.DetectSide = side
+	})
+}
+
+// BenchmarkCamera720p plays a 720p H.264 video through ffmpeg into the node's camera
+// pipeline as fast as ffmpeg decodes it, and reports the frames analyzed per second and
+// the time from a face's best frame to its alert. Frames that arrive while one is analyzed
+// are dropped, as on a live camera.
+func BenchmarkCamera720p(b *testing.B) {
+	video := make720pVideo(b)
+	tn := mustStartBenchNode(b, 0)
+	tn.mustEnroll(b, "Claire Dubois", map[string][]byte{
+		"claire.jpg": sampleCrop(b, tn, "sample1.jpg"),
+	})
+
+	var latencies []float64
+	var analyzed, elapsed float64
+	b.ResetTimer()
+	for range b.N {
+		before := testutil.ToFloat64(tn.metrics.frames) - testutil.ToFloat64(tn.metrics.framesDropped)
+		events, cancel := tn.hub.Subscribe()
+		started := time.Now()
+		src := camera.NewFFmpeg(video, 0, true)
+		if err := tn.runCamera(context.Background(), src); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(started).Seconds()
+		cancel()
+		for a := range events {
+			latencies = append(latencies, a.LatencyMS)
+		}
+		analyzed += testutil.ToFloat64(tn.metrics.frames) -
+			testutil.ToFloat64(tn.metrics.framesDropped) - before
+	}
+	b.ReportMetric(analyzed/elapsed, "analyzed-frames/s")
+	if len(latencies) > 0 {
+		slices.Sort(latencies)
+		b.ReportMetric(latencies[len(latencies)/2], "p50-alert-ms")
+		b.ReportMetric(latencies[len(latencies)*99/100], "p99-alert-ms")
+	}
+}
+
+// make720pVideo builds a 12 s, 25 fps, 1280×720 H.264 video of the sample photos, two
+// seconds each, with ffmpeg.
+func make720pVideo(b *testing.B) string {
+	b.Helper()
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		b.Skip("ffmpeg not installed: run make deps")
+	}
+	dir := b.TempDir()
+	list := ""
+	for _, name := range []string{"sample2.jpg", "sample3.jpg", "sample4.jpg", "sample5.jpg",
+		"sample6.jpg", "sample3.jpg"} {
+		list += "file '" + testassets.Sample(b, name) + "'\nduration 2\n"
+	}
+	listFile := filepath.Join(dir, "list.txt")
+	if err := os.WriteFile(listFile, []byte(list), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(dir, "camera.mp4")
+	cmd := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "concat",
+		"-safe", "0", "-i", listFile, "-vf",
+		"scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,fps=25",
+		"-c:v", "libx264", "-pix_fmt", "yuv420p", "-t", "12", out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("make video: %v: %s", err, msg)
+	}
+	return out
+}

@@ -1,0 +1,119 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/omotenashi/omotenashi/vision"
+	"github.com/omotenashi/omotenashi/vision/decide"
+)
+
+// Config sets up one boutique node. DefaultConfig fills every field with a value that works
+// on a laptop; Validate checks it.
+type Config struct {
+	// DataDir holds the node's Pebble database and its first manager token (admin-token).
+	DataDir string
+	// Listen is the HTTP address of the API and staff page. Default 127.0.0.1:8080.
+	Listen string
+	// ModelDir is the folder of the dlib models. Default: assets/dlib under the working
+	// folder, then beside the executable, where `make` puts them.
+	ModelDir string
+	// StoreName is the boutique's name, recorded with each visit. Default "boutique".
+	StoreName string
+	// Camera is a frame source: a folder of images, an image, a video file, an rtsp:// or an
+	// http:// MJPEG URL. Empty means no camera; photos can still be posted to the API.
+	Camera string
+	// CameraFPS is the rate a folder or video is played at, in frames per second. Default 2.
+	CameraFPS float64
+	// CameraLoop plays a folder again from the start when it ends. Default false.
+	CameraLoop bool
+	// Thresholds decide between match, ambiguous and unknown.
+	Thresholds decide.Thresholds
+	// QuietPeriod is how long after an alert for a client another alert for her is held
+	// back, so one visit is one alert. Default 10 minutes.
+	QuietPeriod time.Duration
+	// ConfirmWindow is how long an undecided arrival's descriptor is kept in memory for
+	// staff to confirm. Default 15 minutes.
+	ConfirmWindow time.Duration
+	// Limits bounds every image the node decodes.
+	Limits vision.Limits
+	// MaxPhotos is the largest number of photos one enrollment accepts. Default 8.
+	MaxPhotos int
+	// Workers is the number of go-face recognizers. Default: the number of CPUs.
+	Workers int
+	// DetectSide is the longer side, in pixels, a frame is shrunk to for face detection.
+	// Zero keeps the recognizer's default of 1600.
+	DetectSide int
+	// Logger receives the node's logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// DefaultConfig returns the configuration of a node keeping its data in dataDir.
+func DefaultConfig(dataDir string) Config {
+	return Config{
+		DataDir:       dataDir,
+		Listen:        "127.0.0.1:8080",
+		ModelDir:      FindModels(),
+		StoreName:     "boutique",
+		CameraFPS:     2,
+		Thresholds:    decide.DefaultThresholds(),
+		QuietPeriod:   10 * time.Minute,
+		ConfirmWindow: 15 * time.Minute,
+		Limits:        vision.DefaultLimits(),
+		MaxPhotos:     8,
+		Logger:        slog.Default(),
+	}
+}
+
+// Validate returns an error naming the first field that cannot work.
+func (c Config) Validate() error {
+	if c.DataDir == "" {
+		return errors.New("data folder not set: pass --data DIR")
+	}
+	if c.ModelDir == "" {
+		return errors.New("dlib models not found: run `make assets` or pass --models DIR")
+	}
+	if c.CameraFPS <= 0 || c.CameraFPS > 60 {
+		return fmt.Errorf("camera rate %.2f fps out of range: want more than 0, at most 60",
+			c.CameraFPS)
+	}
+	if err := c.Thresholds.Validate(); err != nil {
+		return fmt.Errorf("thresholds: %w", err)
+	}
+	if c.QuietPeriod < 0 || c.ConfirmWindow <= 0 {
+		return errors.New("quiet period must be zero or more, confirm window more than zero")
+	}
+	if c.Limits.MaxBytes <= 0 || c.Limits.MaxPixels <= 0 {
+		return errors.New("image limits must be more than zero")
+	}
+	if c.MaxPhotos <= 0 {
+		return errors.New("max photos per enrollment must be more than zero")
+	}
+	return nil
+}
+
+// FindModels returns the first folder holding the dlib models among assets/dlib under the
+// working folder and assets/dlib beside the executable or its parent, or "" when none does.
+func FindModels() string {
+	var candidates []string
+	if wd, err := os.Getwd(); err == nil {
+		candidates = append(candidates, filepath.Join(wd, "assets", "dlib"))
+	}
+	if exe, err := os.Executable(); err == nil {
+		dir := filepath.Dir(exe)
+		candidates = append(candidates,
+			filepath.Join(dir, "assets", "dlib"),
+			filepath.Join(dir, "..", "assets", "dlib"))
+	}
+
+	for _, dir := range candidates {
+		if _, err := os.Stat(filepath.Join(dir, vision.ModelFiles[0])); err == nil {
+			return dir
+		}
+	}
+	return ""
+}

@@ -1,0 +1,169 @@
+package node
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/omotenashi/omotenashi/node/profile"
+	"github.com/omotenashi/omotenashi/vision"
+)
+
+// maxFieldBytes bounds a text field of a multipart form.
+const maxFieldBytes = 4 << 10
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		slog.Debug("write response failed", "error", err)
+	}
+}
+
+// writeError answers {"error": msg} with status.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// statusOf maps an error to the HTTP status it deserves; unknown errors are 500.
+func statusOf(err error) int {
+	var maxBytes *http.MaxBytesError
+	switch {
+	case errors.As(err, &maxBytes), errors.Is(err, vision.ErrImageTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, vision.ErrUnsupportedImage):
+		return http.StatusUnsupportedMediaType
+	case errors.Is(err, vision.ErrEmptyImage), errors.Is(err, vision.ErrCorruptImage),
+		errors.Is(err, profile.ErrInvalid), errors.Is(err, profile.ErrNoConsent),
+		errors.Is(err, ErrTooManyPhotos), errors.Is(err, errBadRequest):
+		return http.StatusBadRequest
+	case errors.Is(err, ErrNoFace), errors.Is(err, ErrManyFaces):
+		return http.StatusUnprocessableEntity
+	case errors.Is(err, profile.ErrNotFound), errors.Is(err, ErrArrivalNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, profile.ErrForgotten):
+		return http.StatusGone
+	case errors.Is(err, ErrArrivalDecided):
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers err with its status; a server error is logged and its detail kept from the
+// client.
+func (n *Node) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		n.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		writeError(w, status, "internal error; the node's log has the cause")
+		return
+	}
+	writeError(w, status, err.Error())
+}
+
+// errBadRequest marks a malformed request: a bad form, a missing field, wrong JSON.
+var errBadRequest = errors.New("bad request")
+
+func badRequest(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errBadRequest, fmt.Sprintf(format, args...))
+}
+
+// form is a parsed multipart request: its text fields and its photos.
+type form struct {
+	fields map[string]string
+	photos []Photo
+}
+
+// readForm streams a multipart body, keeping text fields up to maxFieldBytes and files
+// named "photo" up to the image byte limit; anything over a limit is an error, not a cut.
+func (n *Node) readForm(r *http.Request) (form, error) {
+	f := form{fields: map[string]string{}}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return f, badRequest("expected a multipart/form-data body: %v", err)
+	}
+
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return f, nil
+		}
+		if err != nil {
+			return f, badRequest("malformed multipart body: %v", err)
+		}
+		if err := n.readPart(&f, part.FormName(), part.FileName(), part); err != nil {
+			return f, err
+		}
+	}
+}
+
+func (n *Node) readPart(f *form, name, filename string, r io.Reader) error {
+	if name == "photo" {
+		data, err := readLimited(r, n.cfg.Limits.MaxBytes)
+		if err != nil {
+			return fmt.Errorf("photo %d (%s): %w", len(f.photos)+1, filename, err)
+		}
+		if len(f.photos) >= n.cfg.MaxPhotos {
+			return fmt.Errorf("%w: at most %d", ErrTooManyPhotos, n.cfg.MaxPhotos)
+		}
+		f.photos = append(f.photos, Photo{Name: filename, Data: data})
+		return nil
+	}
+
+	value, err := readLimited(r, maxFieldBytes)
+	if err != nil {
+		return badRequest("field %q: %v", name, err)
+	}
+	f.fields[name] = strings.TrimSpace(string(value))
+	return nil
+}
+
+// readLimited reads all of r, or fails with ErrImageTooLarge past limit bytes.
+func readLimited(r io.Reader, limit int) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, badRequest("read body: %v", err)
+	}
+	if len(data) > limit {
+		return nil, fmt.Errorf("%w: over %d bytes", vision.ErrImageTooLarge, limit)
+	}
+	return data, nil
+}
+
+// readImage returns the image of an identify request: the body itself, or the first
+// "photo" part of a multipart body.
+func (n *Node) readImage(r *http.Request) ([]byte, error) {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mediaType != "multipart/form-data" {
+		return readLimited(r.Body, n.cfg.Limits.MaxBytes)
+	}
+
+	f, err := n.readForm(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.photos) != 1 {
+		return nil, badRequest("expected one part named photo, got %d", len(f.photos))
+	}
+	return f.photos[0].Data, nil
+}
+
+// decodeJSON reads a small JSON body into v, rejecting unknown fields and trailing data.
+func decodeJSON(r io.Reader, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return badRequest("malformed JSON: data after the object")
+	}
+	return nil
+}

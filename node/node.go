@@ -1,0 +1,262 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/omotenashi/omotenashi/node/auth"
+	"github.com/omotenashi/omotenashi/node/profile"
+	"github.com/omotenashi/omotenashi/vision"
+	"github.com/omotenashi/omotenashi/vision/camera"
+	"github.com/omotenashi/omotenashi/vision/gallery"
+	"github.com/omotenashi/omotenashi/vision/track"
+)
+
+// Node is one boutique: its profiles, recognizer, gallery, camera and HTTP API.
+type Node struct {
+	cfg Config
+	log *slog.Logger
+
+	store   *profile.Store
+	tokens  *auth.Tokens
+	audit   *auth.Audit
+	rec     *vision.Recognizer
+	metrics *metrics
+
+	// galleryMu orders every change that touches both the store's descriptors and the
+	// gallery, so that a forget cannot interleave with an enrollment or a confirmation
+	// and leave a forgotten client's descriptors searchable.
+	galleryMu sync.Mutex
+	gallery   *gallery.Gallery
+
+	hub      *Hub
+	arrivals *arrivalLog
+	quiet    *track.Quiet
+	camera   cameraStatus
+}
+
+// AdminTokenFile is the file in the data folder where a new node writes its first manager
+// token.
+const AdminTokenFile = "admin-token"
+
+// Open opens the node's store in cfg.DataDir, creates its first manager token when it has
+// none, loads the recognizer and fills the gallery from the stored descriptors.
+func Open(cfg Config) (*Node, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+
+	store, err := profile.Open(filepath.Join(cfg.DataDir, "db"), profile.WithLogger(log))
+	if err != nil {
+		return nil, fmt.Errorf("open profile store: %w", err)
+	}
+	n := &Node{
+		cfg:      cfg,
+		log:      log,
+		store:    store,
+		tokens:   auth.NewTokens(store.DB()),
+		audit:    auth.NewAudit(store.DB()),
+		metrics:  newMetrics(),
+		gallery:  gallery.New(vision.DlibDim),
+		hub:      NewHub(),
+		arrivals: newArrivalLog(200, cfg.ConfirmWindow),
+		quiet:    track.NewQuiet(cfg.QuietPeriod),
+	}
+
+	if err := n.start(); err != nil {
+		n.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+// start bootstraps the admin token, loads the recognizer and fills the gallery.
+func (n *Node) start() error {
+	created, err := n.tokens.Bootstrap(filepath.Join(n.cfg.DataDir, AdminTokenFile))
+	if err != nil {
+		return fmt.Errorf("create first manager token: %w", err)
+	}
+	if created {
+		n.log.Info("created first manager token", "file",
+			filepath.Join(n.cfg.DataDir, AdminTokenFile))
+	}
+
+	vcfg := vision.DefaultConfig(n.cfg.ModelDir)
+	if n.cfg.Workers > 0 {
+		vcfg.Workers = n.cfg.Workers
+	}
+	if n.cfg.DetectSide > 0 {
+		vcfg.DetectSide = n.cfg.DetectSide
+	}
+	started := time.Now()
+	if n.rec, err = vision.NewRecognizer(vcfg); err != nil {
+		return err
+	}
+	n.log.Info("loaded dlib models", "workers", n.rec.Workers(), "dir", n.cfg.ModelDir,
+		"took", time.Since(started).Round(time.Millisecond))
+
+	return n.loadGallery()
+}
+
+// loadGallery adds every stored dlib descriptor of every client to the gallery.
+func (n *Node) loadGallery() error {
+	clients := 0
+	err := n.store.Each(func(c *profile.Customer) error {
+		clients++
+		return n.addToGallery(c.ID, c.Descriptors)
+	})
+	if err != nil {
+		return fmt.Errorf("load gallery: %w", err)
+	}
+	n.metrics.galleryDescriptors.Set(float64(n.gallery.Len()))
+	n.log.Info("loaded gallery", "clients", clients, "descriptors", n.gallery.Len())
+	return nil
+}
+
+// addToGallery adds the descriptors of the dlib engine; others are kept in the store for
+// an engine that reads them but never compared with dlib's.
+func (n *Node) addToGallery(id string, descriptors []profile.Descriptor) error {
+	for _, d := range descriptors {
+		if d.Engine != vision.DlibEngine || d.EngineVersion != vision.DlibEngineVersion {
+			continue
+		}
+		if err := n.gallery.Add(id, d.Vector); err != nil {
+			return fmt.Errorf("add descriptor of client %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// Close releases the recognizer and closes the store.
+func (n *Node) Close() error {
+	if n.rec != nil {
+		n.rec.Close()
+	}
+	return n.store.Close()
+}
+
+// Run serves the API on cfg.Listen and plays the camera, if any, until ctx ends; then it
+// stops the camera and drains open requests for up to five seconds.
+func (n *Node) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", n.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", n.cfg.Listen, err)
+	}
+	return n.Serve(ctx, ln)
+}
+
+// Serve is Run on a listener the caller opened.
+func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           n.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(n.log.Handler(), slog.LevelWarn),
+	}
+	n.log.Info("serving staff page and API", "url", "http://"+ln.Addr().String()+"/")
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	if n.cfg.Camera != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n.watchCamera(ctx)
+		}()
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	cancel()
+	shutdownCtx, done := context.WithTimeout(context.Background(), 5*time.Second)
+	defer done()
+	srv.Shutdown(shutdownCtx)
+	wg.Wait()
+
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// watchCamera plays the configured camera until ctx ends, restarting it with a growing
+// pause after each failure.
+func (n *Node) watchCamera(ctx context.Context) {
+	src, err := camera.Parse(n.cfg.Camera, n.cfg.CameraFPS)
+	if err != nil {
+		n.log.Error("camera not started", "camera", n.cfg.Camera, "error", err)
+		n.camera.set("failed: "+err.Error(), n.cfg.Camera)
+		return
+	}
+	if f, ok := src.(*camera.Folder); ok {
+		f.Loop = n.cfg.CameraLoop
+	}
+
+	pause := time.Second
+	for ctx.Err() == nil {
+		n.camera.set("running", src.Name())
+		err := n.runCamera(ctx, src)
+		if ctx.Err() != nil {
+			break
+		}
+		if err == nil {
+			n.log.Info("camera ended", "camera", src.Name())
+			n.camera.set("ended", src.Name())
+			return
+		}
+		n.log.Error("camera failed; restarting", "camera", src.Name(), "error", err,
+			"pause", pause)
+		n.camera.set("failed: "+err.Error(), src.Name())
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Minute)
+	}
+	n.camera.set("stopped", src.Name())
+}
+
+// cameraStatus is the state of the node's camera as /v1/status reports it.
+type cameraStatus struct {
+	mu     sync.Mutex
+	state  string
+	source string
+}
+
+func (c *cameraStatus) set(state, source string) {
+	c.mu.Lock()
+	c.state, c.source = state, source
+	c.mu.Unlock()
+}
+
+func (c *cameraStatus) get() (string, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state, c.source
+}
+
+// Store returns the node's profile store.
+func (n *Node) Store() *profile.Store { return n.store }
+
+// Faces finds the faces of an encoded photo as enrollment does, without deciding who they
+// are.
+func (n *Node) Faces(ctx context.Context, data []byte) (vision.Photo, error) {
+	return n.rec.FacesInPhoto(ctx, data, n.cfg.Limits, vision.Thorough)
+}

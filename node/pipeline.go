@@ -1,0 +1,215 @@
+package node
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/omotenashi/omotenashi/node/profile"
+	"github.com/omotenashi/omotenashi/vision"
+	"github.com/omotenashi/omotenashi/vision/camera"
+	"github.com/omotenashi/omotenashi/vision/decide"
+	"github.com/omotenashi/omotenashi/vision/track"
+)
+
+// seenFace is a tracked detection: the face and the frame that showed it.
+type seenFace struct {
+	face  vision.Face
+	frame camera.Frame
+}
+
+// runCamera plays src through detection, tracking and recognition until the source ends or
+// ctx does. Frames arrive faster than they can be analyzed at times: the newest frame waits
+// in a slot of one and older ones are dropped, so alerts never lag behind a backlog.
+func (n *Node) runCamera(ctx context.Context, src camera.Source) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	slot := make(chan camera.Frame, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.analyzeFrames(ctx, src.Name(), slot)
+	}()
+
+	err := src.Run(ctx, func(f camera.Frame) error {
+		n.metrics.frames.Inc()
+		select {
+		case <-slot:
+			n.metrics.framesDropped.Inc()
+		default:
+		}
+		slot <- f
+		return nil
+	})
+	close(slot)
+	<-done
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// analyzeFrames detects faces in each frame of slot, tracks them, and alerts for each track
+// once it is ready; when the slot closes, the tracks still open are alerted too.
+func (n *Node) analyzeFrames(ctx context.Context, cameraName string, slot <-chan camera.Frame) {
+	tracker := track.New(track.Config{})
+	for f := range slot {
+		photo, err := n.rec.FacesInPhoto(ctx, f.Data, n.cfg.Limits, vision.Live)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			n.metrics.frameErrors.Inc()
+			n.log.Warn("frame skipped", "camera", cameraName, "seq", f.Seq, "error", err)
+			continue
+		}
+		n.metrics.faces.Add(float64(len(photo.Faces)))
+
+		dets := make([]track.Detection, 0, len(photo.Faces))
+		for _, face := range photo.Faces {
+			dets = append(dets, track.Detection{
+				Box:     face.Box,
+				Quality: track.Quality(face.Box, 1),
+				Payload: seenFace{face: face, frame: f},
+			})
+		}
+		for _, ready := range tracker.Update(f.Time, dets) {
+			n.arrive(cameraName, ready)
+		}
+	}
+	if ctx.Err() == nil {
+		for _, ready := range tracker.Flush() {
+			n.arrive(cameraName, ready)
+		}
+	}
+}
+
+// arrive decides who a ready track is, records her visit on a match and alerts the staff,
+// unless the same client or the same candidates were alerted within the quiet period.
+func (n *Node) arrive(cameraName string, ready track.Ready) {
+	seen := ready.Best.Payload.(seenFace)
+	r, err := n.recognize(seen.face.Descriptor)
+	if err != nil {
+		n.log.Error("recognition failed", "camera", cameraName, "error", err)
+		return
+	}
+
+	now := time.Now()
+	if !n.quiet.Allow(quietKey(r), now) {
+		n.metrics.alertsQuiet.Inc()
+		return
+	}
+
+	a := &Arrival{
+		ID:         profile.NewID(),
+		At:         now.UTC(),
+		Camera:     cameraName,
+		Decision:   string(r.decision.Outcome),
+		Status:     StatusNew,
+		Box:        boxArray(seen.face.Box),
+		Candidates: r.candidates,
+		Crop:       n.cropDataURL(seen),
+	}
+	if r.customer != nil {
+		a.Customer = summarize(r.customer)
+		a.Status = StatusConfirmed
+		n.recordVisit(r.customer.ID, string(r.decision.Outcome), "")
+	} else if r.decision.Outcome == decide.OutcomeAmbiguous {
+		a.vector = seen.face.Descriptor
+	}
+	a.LatencyMS = float64(now.Sub(seen.frame.Time).Microseconds()) / 1000
+
+	n.arrivals.add(a)
+	n.hub.Publish(*a)
+	n.metrics.alerts.WithLabelValues(a.Decision).Inc()
+	n.metrics.frameToAlert.Observe(now.Sub(seen.frame.Time).Seconds())
+	n.log.Info("arrival", "camera", cameraName, "decision", a.Decision, "arrival", a.ID,
+		"customer", customerID(a), "candidates", len(a.Candidates))
+}
+
+// quietKey is the client an alert is about, or for an undecided face the set of its
+// candidates, so one person standing in view is not announced again and again.
+func quietKey(r recognition) string {
+	if r.customer != nil {
+		return "customer:" + r.customer.ID
+	}
+	if len(r.candidates) == 0 {
+		return ""
+	}
+	ids := make([]string, 0, len(r.candidates))
+	for _, c := range r.candidates {
+		ids = append(ids, c.ID)
+	}
+	sort.Strings(ids)
+	return "candidates:" + strings.Join(ids, ",")
+}
+
+func customerID(a *Arrival) string {
+	if a.Customer == nil {
+		return ""
+	}
+	return a.Customer.ID
+}
+
+// cropDataURL returns the face crop of a detection as a JPEG data URL, or "" when the frame
+// cannot be cropped (the failure is logged; the alert goes out without a picture).
+func (n *Node) cropDataURL(seen seenFace) string {
+	crop, err := vision.CropJPEG(seen.frame.Data, n.cfg.Limits, seen.face.Box, 192)
+	if err != nil {
+		n.log.Warn("face crop failed", "error", err)
+		return ""
+	}
+	return "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(crop)
+}
+
+// recordVisit stores a visit of the client to this boutique; a failure is logged, since the
+// alert matters more than the history line.
+func (n *Node) recordVisit(id, decision, assistant string) {
+	err := n.store.RecordVisit(id, profile.Visit{
+		At: time.Now().UTC(), Store: n.cfg.StoreName, Decision: decision, Assistant: assistant,
+	})
+	if err != nil {
+		n.log.Error("record visit failed", "customer", id, "error", err)
+	}
+}
+
+// Confirm tells the node that an ambiguous arrival was the client customerID: her visit is
+// recorded and the arrival's descriptor joins her samples, so she is recognized better.
+func (n *Node) Confirm(arrivalID, customerID, assistant string) (Arrival, error) {
+	cust, err := n.store.Get(customerID)
+	if err != nil {
+		return Arrival{}, err
+	}
+	a, vector, err := n.arrivals.decide(arrivalID, StatusConfirmed, time.Now())
+	if err != nil {
+		return Arrival{}, err
+	}
+
+	d := profile.Descriptor{
+		Engine: vision.DlibEngine, EngineVersion: vision.DlibEngineVersion, Vector: vector,
+		AddedAt: time.Now().UTC(), Origin: profile.OriginConfirmation,
+	}
+	if err := n.addDescriptors(customerID, []profile.Descriptor{d}); err != nil {
+		return Arrival{}, fmt.Errorf("add confirmed descriptor: %w", err)
+	}
+	n.recordVisit(customerID, "confirmed", assistant)
+
+	a.Customer = summarize(cust)
+	n.arrivals.setCustomer(arrivalID, a.Customer)
+	n.log.Info("arrival confirmed", "arrival", arrivalID, "customer", customerID)
+	return a, nil
+}
+
+// Reject tells the node that an ambiguous arrival was none of its candidates; its
+// descriptor is dropped.
+func (n *Node) Reject(arrivalID string) (Arrival, error) {
+	a, _, err := n.arrivals.decide(arrivalID, StatusRejected, time.Now())
+	if err == nil {
+		n.log.Info("arrival rejected", "arrival", arrivalID)
+	}
+	return a, err
+}
