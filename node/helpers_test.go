@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/omotenashi/omotenashi/internal/testassets"
+	"github.com/omotenashi/omotenashi/node/profile"
 	"github.com/omotenashi/omotenashi/vision"
 )
 
@@ -177,4 +178,10 @@ func sampleCrop(t testing.TB, tn *testNode, name string) []byte {
 		t.Fatal(err)
 	}
 	return crop
+}
+
+// purchaseOf returns a purchase of item made last month in Paris.
+func purchaseOf(item string) profile.Purchase {
+	return profile.Purchase{At: time.Now().UTC().AddDate(0, -1, 0), SKU: "SKU-1", Item: item,
+		Price: 2400, Currency: "EUR", Store: "Paris", Assistant: "Aiko"}
 }

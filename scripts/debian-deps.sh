@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages Omotenashi builds and runs with, when any is missing: dlib and
-# the BLAS/LAPACK/JPEG libraries go-face links against, ffmpeg for video cameras, and npm for
-# fetching models. Needs root (or sudo) only when something is missing.
+# the BLAS/LAPACK/JPEG libraries go-face links against, ffmpeg for video cameras, npm for
+# fetching models, and Chromium for the staff page's browser test. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 packages=(libdlib-dev libblas-dev libatlas-base-dev liblapack-dev libjpeg62-turbo-dev
-  ffmpeg npm)
+  ffmpeg npm chromium)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -47,6 +47,13 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
+	// Listen first, so a busy port fails before models load and the client is enrolled.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	defer ln.Close()
+
 	cameraDir, err := prepareCamera(cfg.DataDir, *samples)
 	if err != nil {
 		return err
@@ -62,10 +69,6 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
-	}
 	token, err := os.ReadFile(filepath.Join(cfg.DataDir, node.AdminTokenFile))
 	if err != nil {
 		return fmt.Errorf("read manager token: %w", err)

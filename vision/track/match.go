@@ -47,6 +47,9 @@ func candidates(tracks []*track, dets []Detection, cfg Config) []candidate {
 	for i, tr := range tracks {
 		predicted := tr.predicted()
 		for j, det := range dets {
+			if cfg.Same != nil && !cfg.Same(tr.last, det) {
+				continue
+			}
 			if iou := IoU(predicted, det.Box); iou >= cfg.MinIoU {
 				out = append(out, candidate{track: i, det: j, byOverlap: true, score: iou})
 				continue

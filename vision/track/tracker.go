@@ -43,6 +43,12 @@ type Config struct {
 	// for fast motion or a low frame rate. The two boxes' areas must be within a factor of 2.
 	// Default 1.0; a negative value matches by overlap only.
 	MaxCentreShift float64
+
+	// Same, when set, must also accept a detection as the same person as the track's last
+	// one before the detection continues it: an appearance check, such as a descriptor
+	// distance, that keeps two people who stand in the same place in turn apart. Nil
+	// accepts every detection that geometry allows.
+	Same func(last, next Detection) bool
 }
 
 // Ready is a track to describe: its best detection and when it was seen. Each track is
@@ -67,6 +73,7 @@ type Tracker struct {
 type track struct {
 	id        uint64
 	box       image.Rectangle // box in the last frame seen
+	last      Detection       // detection in the last frame seen
 	velocity  image.Point     // box shift per frame between the last two frames seen
 	best      Detection
 	bestAt    time.Time
@@ -169,6 +176,7 @@ func (t *Tracker) start(now time.Time, det Detection) *track {
 	tr := &track{
 		id:        t.nextID,
 		box:       det.Box,
+		last:      det,
 		best:      det,
 		bestAt:    now,
 		firstSeen: now,
@@ -186,6 +194,7 @@ func (tr *track) observe(now time.Time, det Detection) {
 	tr.velocity = shift.Div(tr.missed + 1)
 
 	tr.box = det.Box
+	tr.last = det
 	tr.frames++
 	tr.missed = 0
 	if det.Quality > tr.best.Quality {

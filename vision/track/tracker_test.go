@@ -284,3 +284,31 @@ func TestIoU_Boxes(t *testing.T) {
 		})
 	}
 }
+
+func TestTracker_SameKeepsPeopleApart(t *testing.T) {
+	// Two different people stand in turn at one place, one frame each: geometry alone joins
+	// them into one track, the appearance check keeps them apart.
+	alice := Detection{Box: image.Rect(100, 100, 200, 200), Quality: 1, Payload: "alice"}
+	bob := Detection{Box: image.Rect(105, 100, 205, 200), Quality: 1, Payload: "bob"}
+	same := func(last, next Detection) bool { return last.Payload == next.Payload }
+
+	tests := []struct {
+		name   string
+		same   func(last, next Detection) bool
+		tracks int
+	}{
+		{"geometry only", nil, 1},
+		{"with appearance check", same, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := New(Config{Settle: -1, Same: tt.same})
+			start := time.Unix(0, 0)
+			tr.Update(start, []Detection{alice})
+			tr.Update(start.Add(time.Second), []Detection{bob})
+			if got := len(tr.Flush()); got != tt.tracks {
+				t.Fatalf("%d tracks, want %d", got, tt.tracks)
+			}
+		})
+	}
+}

@@ -1,0 +1,120 @@
+package node
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// newBrowser starts headless Chromium from Debian's package, skipping the test when it is
+// not installed (make deps installs it), with the flags that keep it off the network.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed: run make deps")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(800, 1280), // a tablet held in portrait
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// TestPage_ShowsArrival opens the staff page in a real browser while the camera
+// plays her photo, and waits for her card with her history.
+func TestPage_ShowsArrival(t *testing.T) {
+	ctx := newBrowser(t)
+	cameraDir := t.TempDir()
+	tn := mustStartNode(t, func(c *Config) {
+		westernSamples(c)
+		c.Camera = cameraDir
+		c.CameraFPS = 1
+	})
+	id := tn.mustEnroll(t, "Claire Dubois", map[string][]byte{
+		"claire.jpg": sampleCrop(t, tn, "sample1.jpg"),
+	})
+	if err := tn.store.RecordPurchase(id, purchaseOf("Pearl-embroidered evening bag")); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
+		t.Fatalf("open staff page: %v", err)
+	}
+	waitFor(t, ctx, `document.querySelector("#conn.live") !== null`, 20*time.Second)
+	copySample(t, "sample3.jpg", filepath.Join(cameraDir, "01.jpg"))
+	waitFor(t, ctx, `document.querySelector(".card .badge.match") !== null`, 60*time.Second)
+
+	heading, err := chromedp.Run(ctx, chromedp.Text(`.card:has(.badge.match)`))
+	if err != nil {
+		t.Fatalf("read her card: %v", err)
+	}
+	screenshot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if !strings.Contains(heading, "Claire Dubois") {
+		t.Errorf("card reads %q, want her name", heading)
+	}
+	if !strings.Contains(heading, "Pearl-embroidered evening bag") {
+		t.Errorf("card reads %q, want her purchase", heading)
+	}
+	saveArtifact(t, "staff-page.png", screenshot)
+}
+
+// waitFor polls a JavaScript condition in the page until it holds, failing the test after
+// timeout.
+func waitFor(t *testing.T, ctx context.Context, condition string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](condition))
+		if err != nil {
+			t.Fatalf("evaluate %s: %v", condition, err)
+		}
+		if ok {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("page: %s still false after %v", condition, timeout)
+}
+
+// saveArtifact writes a test artifact into OMOTENASHI_ARTIFACTS, or the test's temporary
+// folder when it is not set, and logs where.
+func saveArtifact(t *testing.T, name string, data []byte) {
+	t.Helper()
+	dir := os.Getenv("OMOTENASHI_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("saved %s", path)
+}
