@@ -46,7 +46,7 @@ type Config struct {
 	// Workers is the number of go-face recognizers. Default: the number of CPUs.
 	Workers int
 	// DetectSide is the longer side, in pixels, a frame is shrunk to for face detection.
-	// Zero keeps the recognizer's default of 1600.
+	// Zero keeps the recognizer's default of 2048.
 	DetectSide int
 	// Logger receives the node's logs. Default slog.Default().
 	Logger *slog.Logger

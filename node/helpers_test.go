@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -158,8 +160,8 @@ func mustUnmarshal(t testing.TB, data []byte, v any) {
 	}
 }
 
-// sampleCrop returns the rightmost face of a sample photo cropped out as a JPEG, as the demo
-// enrolls it.
+// sampleCrop returns the face of sample1.jpg centred near (1558, 340), the demo client's,
+// cropped out as a JPEG, as the demo enrolls it.
 func sampleCrop(t testing.TB, tn *testNode, name string) []byte {
 	t.Helper()
 	data := testassets.ReadFile(t, testassets.Sample(t, name))
@@ -167,13 +169,13 @@ func sampleCrop(t testing.TB, tn *testNode, name string) []byte {
 	if err != nil || len(photo.Faces) == 0 {
 		t.Fatalf("faces of %s: %v (%d found)", name, err, len(photo.Faces))
 	}
-	right := photo.Faces[0]
-	for _, f := range photo.Faces[1:] {
-		if f.Box.Min.X > right.Box.Min.X {
-			right = f
-		}
+	i := slices.IndexFunc(photo.Faces, func(f vision.Face) bool {
+		return image.Pt(1558, 340).In(f.Box)
+	})
+	if i < 0 {
+		t.Fatalf("her face not found in %s", name)
 	}
-	crop, err := vision.CropJPEG(data, vision.DefaultLimits(), right.Box, 400)
+	crop, err := vision.CropJPEG(data, vision.DefaultLimits(), photo.Faces[i].Box, 400)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,8 +39,9 @@ type Config struct {
 	// worker. Default: the number of CPUs.
 	Workers int
 	// DetectSide is the longer side, in pixels, that a frame is shrunk to before the HOG
-	// detector runs; larger frames cost more and find smaller faces. Default 1600, which
-	// keeps faces of about 100 px in a 1080p frame.
+	// detector runs; larger frames cost more and find smaller faces. Default 2048, which
+	// passes 1080p frames and most photos to go-face untouched: shrinking a 1920 px JPEG to
+	// 1600 px saves less detection time than decoding and re-encoding it in Go costs.
 	DetectSide int
 	// FallbackSide is the longer side of the second, smaller pass that runs when the first
 	// finds no face: dlib's HOG misses some large, tilted faces at full size and finds them
@@ -65,7 +66,7 @@ func DefaultConfig(modelDir string) Config {
 	return Config{
 		ModelDir:     modelDir,
 		Workers:      runtime.NumCPU(),
-		DetectSide:   1600,
+		DetectSide:   2048,
 		FallbackSide: 640,
 	}
 }
@@ -101,7 +102,7 @@ func NewRecognizer(cfg Config) (*Recognizer, error) {
 		cfg.Workers = runtime.NumCPU()
 	}
 	if cfg.DetectSide <= 0 {
-		cfg.DetectSide = 1600
+		cfg.DetectSide = 2048
 	}
 
 	r := &Recognizer{cfg: cfg, pool: make(chan *face.Recognizer, cfg.Workers)}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,14 +19,16 @@ import (
 	"github.com/omotenashi/omotenashi/vision"
 )
 
-// The demo client and the sample photos the demo camera plays. She is the woman at the
-// right of sample1.jpg, enrolled from a crop of that photo, and she appears again in
-// sample3.jpg; the other faces are strangers.
+// The demo client and the sample photos the demo camera plays. She is the woman at the top
+// right of sample1.jpg, whose face is centred near demoFaceAt, enrolled from a crop of that
+// photo; she appears again in sample3.jpg. The other faces are strangers.
 const (
 	demoName      = "Claire Dubois"
 	demoAddress   = "Madame Dubois"
 	demoEnrollPic = "sample1.jpg"
 )
+
+var demoFaceAt = image.Pt(1558, 340)
 
 var demoCameraPics = []string{"sample2.jpg", "sample3.jpg", "sample4.jpg", "sample5.jpg",
 	"sample6.jpg"}
@@ -118,16 +122,11 @@ func enrollDemoClient(ctx context.Context, n *node.Node, samples string) error {
 	if err != nil {
 		return fmt.Errorf("find faces in %s: %w", demoEnrollPic, err)
 	}
-	if len(photo.Faces) == 0 {
-		return errors.New("no face found in the demo enrollment photo")
+	i := slices.IndexFunc(photo.Faces, func(f vision.Face) bool { return demoFaceAt.In(f.Box) })
+	if i < 0 {
+		return errors.New("demo client's face not found in the enrollment photo")
 	}
-	right := photo.Faces[0]
-	for _, f := range photo.Faces[1:] {
-		if f.Box.Min.X > right.Box.Min.X {
-			right = f
-		}
-	}
-	crop, err := vision.CropJPEG(data, vision.DefaultLimits(), right.Box, 400)
+	crop, err := vision.CropJPEG(data, vision.DefaultLimits(), photo.Faces[i].Box, 400)
 	if err != nil {
 		return err
 	}
