@@ -1,5 +1,9 @@
-// Package mesh will hold membership (memberlist) and secure streams between boutiques
-// (libp2p). It carries bytes and knows nothing of profiles or faces.
+// Package mesh carries bytes between boutiques: libp2p hosts on a private network, gossip
+// of membership and health over hashicorp/memberlist, and a raft.StreamLayer that runs
+// hashicorp/raft over libp2p streams. It knows nothing of profiles or faces.
 //
-// NOTE: no mesh exists yet: each node runs alone.
+// Two keys admit a node. The mesh key (a libp2p pre-shared key, also the source of the
+// gossip encryption key) keeps out every process that lacks it. The node identity (an
+// Ed25519 key per node) is checked against the peers the caller allows, so a process that
+// holds the mesh key but not an allowed identity is still rejected.
 package mesh

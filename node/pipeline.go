@@ -175,8 +175,8 @@ func customerID(a *Arrival) string {
 	return a.Customer.ID
 }
 
-// cropDataURL returns the face crop of a detection as a JPEG data URL, or "" when the frame
-// cannot be cropped (the failure is logged; the alert goes out without a picture).
+// cropDataURL returns the face crop of a detection as a JPEG data URL. When the frame cannot
+// be cropped it logs the failure and returns "", so the alert goes out without a picture.
 func (n *Node) cropDataURL(seen seenFace) string {
 	crop, err := vision.CropJPEG(seen.frame.Data, n.cfg.Limits, seen.face.Box, 192)
 	if err != nil {
@@ -197,7 +197,7 @@ func (n *Node) recordVisit(id, decision, assistant string) {
 	}
 }
 
-// Confirm tells the node that an ambiguous arrival was the client customerID: her visit is
+// Confirm records that an ambiguous arrival was the client customerID. Her visit is
 // recorded and the arrival's descriptor joins her samples, so she is recognized better.
 func (n *Node) Confirm(arrivalID, customerID, assistant string) (Arrival, error) {
 	cust, err := n.store.Get(customerID)
@@ -224,8 +224,8 @@ func (n *Node) Confirm(arrivalID, customerID, assistant string) (Arrival, error)
 	return a, nil
 }
 
-// Reject tells the node that an ambiguous arrival was none of its candidates; its
-// descriptor is dropped.
+// Reject records that an ambiguous arrival was none of its candidates, and drops its
+// descriptor.
 func (n *Node) Reject(arrivalID string) (Arrival, error) {
 	a, _, err := n.arrivals.decide(arrivalID, StatusRejected, time.Now())
 	if err == nil {

@@ -54,3 +54,12 @@ fetch @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz
 unpack vladmandic-face-api-1.7.15.tgz "$assets/samples" \
   demo/sample1.jpg demo/sample2.jpg demo/sample3.jpg \
   demo/sample4.jpg demo/sample5.jpg demo/sample6.jpg
+
+fetch faceplugin-face-recognition-js@0.0.1 faceplugin-face-recognition-js-0.0.1.tgz
+unpack faceplugin-face-recognition-js-0.0.1.tgz "$assets/onnx" \
+  model/fr_feature.onnx model/fr_detect.onnx \
+  model/fr_landmark.onnx model/fr_liveness.onnx
+
+fetch onnxruntime-node@1.24.1 onnxruntime-node-1.24.1.tgz
+unpack onnxruntime-node-1.24.1.tgz "$assets/onnxruntime" \
+  bin/napi-v6/linux/x64/libonnxruntime.so.1

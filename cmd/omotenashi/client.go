@@ -53,7 +53,7 @@ func envOr(key, fallback string) string {
 	return fallback
 }
 
-// do sends a request and decodes a JSON answer into out, turning an error answer into an
+// do sends a request and decodes the JSON response into out. An error response becomes an
 // error carrying the node's message.
 func (c *client) do(method, path, contentType string, body io.Reader, out any) error {
 	req, err := http.NewRequest(method, c.base+path, body)
@@ -72,7 +72,7 @@ func (c *client) do(method, path, contentType string, body io.Reader, out any) e
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
 	if err != nil {
-		return fmt.Errorf("read answer of %s %s: %w", method, path, err)
+		return fmt.Errorf("read response of %s %s: %w", method, path, err)
 	}
 
 	if res.StatusCode >= 300 {
