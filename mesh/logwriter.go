@@ -1,0 +1,45 @@
+package mesh
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+)
+
+// slogWriter adapts a standard *log.Logger (with no prefix and no flags) to log/slog.
+// memberlist types its level into each message, as in "[WARN] memberlist: ...", so the
+// writer maps that prefix to a slog level and logs the rest as the message.
+type slogWriter struct {
+	logger *slog.Logger
+}
+
+// levelPrefixes maps memberlist's level prefixes to slog levels. memberlist v0.5.4 uses
+// both ERR and ERROR.
+var levelPrefixes = []struct {
+	prefix string
+	level  slog.Level
+}{
+	{"[TRACE]", slog.LevelDebug - 4},
+	{"[DEBUG]", slog.LevelDebug},
+	{"[INFO]", slog.LevelInfo},
+	{"[WARN]", slog.LevelWarn},
+	{"[ERR]", slog.LevelError},
+	{"[ERROR]", slog.LevelError},
+}
+
+// Write logs one line. Text without a known prefix is logged at info level.
+func (w slogWriter) Write(p []byte) (int, error) {
+	line := bytes.TrimRight(p, "\r\n")
+	level := slog.LevelInfo
+	for _, candidate := range levelPrefixes {
+		if rest, ok := bytes.CutPrefix(line, []byte(candidate.prefix)); ok {
+			level = candidate.level
+			line = bytes.TrimLeft(rest, " ")
+			break
+		}
+	}
+	line = bytes.TrimPrefix(line, []byte("memberlist: "))
+
+	w.logger.Log(context.Background(), level, string(line))
+	return len(p), nil
+}
