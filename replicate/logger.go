@@ -1,0 +1,50 @@
+package replicate
+
+import (
+	"context"
+	"io"
+	"log/slog"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// newRaftLogger returns an hclog.Logger for raft that sends every record to logger. hclog's
+// own output is discarded, and the intercept sink passes each record on with its level.
+func newRaftLogger(logger *slog.Logger) hclog.Logger {
+	intercept := hclog.NewInterceptLogger(&hclog.LoggerOptions{
+		Name:   "raft",
+		Level:  hclog.Debug,
+		Output: io.Discard,
+	})
+	intercept.RegisterSink(slogSink{logger: logger})
+
+	return intercept
+}
+
+// slogSink adapts hclog records to slog.
+type slogSink struct {
+	logger *slog.Logger
+}
+
+// Accept logs one hclog record; args are hclog's alternating keys and values.
+func (s slogSink) Accept(name string, level hclog.Level, msg string, args ...any) {
+	slogLevel := slogLevelOf(level)
+	if !s.logger.Enabled(context.Background(), slogLevel) {
+		return
+	}
+
+	s.logger.Log(context.Background(), slogLevel, msg, append(args, "component", name)...)
+}
+
+func slogLevelOf(level hclog.Level) slog.Level {
+	switch level {
+	case hclog.Trace, hclog.Debug:
+		return slog.LevelDebug
+	case hclog.Warn:
+		return slog.LevelWarn
+	case hclog.Error:
+		return slog.LevelError
+	default:
+		return slog.LevelInfo
+	}
+}
