@@ -117,6 +117,7 @@ func (n *Node) handleEvents(w http.ResponseWriter, r *http.Request) {
 // Status is what /v1/status reports about the node.
 type Status struct {
 	Store       string            `json:"store"`
+	Engine      string            `json:"engine"`
 	Customers   int               `json:"customers"`
 	Descriptors int               `json:"descriptors"`
 	Workers     int               `json:"workers"`
@@ -128,10 +129,12 @@ type Status struct {
 
 func (n *Node) handleStatus(w http.ResponseWriter, r *http.Request) {
 	state, source := n.camera.get()
+	g := n.engines.gallery()
 	writeJSON(w, http.StatusOK, Status{
 		Store:       n.cfg.StoreName,
-		Customers:   n.gallery.Clients(),
-		Descriptors: n.gallery.Len(),
+		Engine:      n.cfg.Engine,
+		Customers:   g.Clients(),
+		Descriptors: g.Len(),
 		Workers:     n.rec.Workers(),
 		Camera:      source,
 		CameraState: state,

@@ -27,7 +27,8 @@ func (n *Node) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		n.fail(w, r, err)
 		return
 	}
-	if err := n.Enroll(r.Context(), c, f.photos); err != nil {
+	checks, err := n.Enroll(r.Context(), c, f.photos)
+	if err != nil {
 		n.fail(w, r, err)
 		return
 	}
@@ -35,7 +36,7 @@ func (n *Node) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	n.record(r, "enroll", c.ID, strconv.Itoa(len(f.photos))+" photos")
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"id": c.ID, "name": c.Name, "descriptors": len(c.Descriptors),
-		"consent": c.Consent,
+		"consent": c.Consent, "photos": checks,
 	})
 }
 
@@ -158,13 +159,14 @@ func (n *Node) handleAddPhotos(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	added, err := n.AddPhotos(r.Context(), id, f.photos)
+	checks, err := n.AddPhotos(r.Context(), id, f.photos)
 	if err != nil {
 		n.fail(w, r, err)
 		return
 	}
-	n.record(r, "add-photos", id, strconv.Itoa(added)+" photos")
-	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "added": added})
+	n.record(r, "add-photos", id, strconv.Itoa(len(checks))+" photos")
+	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "added": len(checks),
+		"photos": checks})
 }
 
 func (n *Node) handleRecordVisit(w http.ResponseWriter, r *http.Request) {

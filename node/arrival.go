@@ -24,10 +24,14 @@ type Arrival struct {
 	Crop string `json:"crop,omitempty"`
 	// LatencyMS is the time from the frame that showed her best to this alert.
 	LatencyMS float64 `json:"latency_ms"`
+	// Quality is how trustworthy the face's descriptor is, from 0 to 1.
+	Quality float64 `json:"quality"`
+	// Liveness is the ONNX engine's liveness score, shown to staff and never used to decide.
+	Liveness *float64 `json:"liveness,omitempty"`
 
-	// vector is the face's descriptor, kept in memory for a confirmation until the arrival
-	// expires, and stored only if staff confirm a consented client.
-	vector []float32
+	// reading holds the face's descriptors, kept in memory for a confirmation until the
+	// arrival expires, and stored only if staff confirm a consented client.
+	reading *faceReading
 }
 
 // Arrival statuses.
@@ -134,8 +138,8 @@ func (l *arrivalLog) recent(n int, now time.Time) []Arrival {
 	return out
 }
 
-// decide marks an undecided arrival confirmed or rejected and returns its descriptor.
-func (l *arrivalLog) decide(id, status string, now time.Time) (Arrival, []float32, error) {
+// decide marks an undecided arrival confirmed or rejected and returns its descriptors.
+func (l *arrivalLog) decide(id, status string, now time.Time) (Arrival, *faceReading, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.expireLocked(now)
@@ -147,13 +151,13 @@ func (l *arrivalLog) decide(id, status string, now time.Time) (Arrival, []float3
 		if a.Status != StatusNew {
 			return Arrival{}, nil, ErrArrivalDecided
 		}
-		if a.vector == nil {
+		if a.reading == nil {
 			return Arrival{}, nil, ErrArrivalNotFound
 		}
-		vector := a.vector
-		a.vector = nil
+		reading := a.reading
+		a.reading = nil
 		a.Status = status
-		return *a, vector, nil
+		return *a, reading, nil
 	}
 	return Arrival{}, nil, ErrArrivalNotFound
 }
@@ -175,7 +179,7 @@ func (l *arrivalLog) forgetCustomer(customerID string) {
 	defer l.mu.Unlock()
 	for _, a := range l.items {
 		if a.Customer != nil && a.Customer.ID == customerID {
-			a.Customer, a.Crop, a.vector = nil, "", nil
+			a.Customer, a.Crop, a.reading = nil, "", nil
 			a.Decision, a.Status = "forgotten", StatusRejected
 		}
 		kept := a.Candidates[:0]
@@ -192,7 +196,7 @@ func (l *arrivalLog) forgetCustomer(customerID string) {
 func (l *arrivalLog) expireLocked(now time.Time) {
 	for _, a := range l.items {
 		if now.Sub(a.At) > l.expiry {
-			a.vector = nil
+			a.reading = nil
 			a.Crop = ""
 		}
 	}

@@ -31,7 +31,18 @@ type Config struct {
 	CameraFPS float64
 	// CameraLoop plays a folder again from the start when it ends. Default false.
 	CameraLoop bool
-	// Thresholds decide between match, ambiguous and unknown.
+	// Engine is the descriptor the node recognizes with: EngineONNX (default) or EngineDlib.
+	// Enrollment stores the descriptors of every engine the node runs, and a gallery only
+	// compares descriptors of one engine and version.
+	Engine string
+	// ONNXModelDir is the folder of the ONNX engine's models. Default: assets/onnx, found
+	// like ModelDir.
+	ONNXModelDir string
+	// ONNXLibrary is the path of ONNX Runtime's shared library. Default:
+	// assets/onnxruntime/libonnxruntime.so.1, found like ModelDir.
+	ONNXLibrary string
+	// Thresholds decide between match, ambiguous and unknown, in the distances of Engine.
+	// Default: ThresholdsFor(Engine).
 	Thresholds decide.Thresholds
 	// QuietPeriod is how long after an alert for a client another alert for her is held
 	// back, so one visit is one alert. Default 10 minutes.
@@ -60,7 +71,8 @@ func DefaultConfig(dataDir string) Config {
 		ModelDir:      FindModels(),
 		StoreName:     "boutique",
 		CameraFPS:     2,
-		Thresholds:    decide.DefaultThresholds(),
+		Engine:        EngineONNX,
+		Thresholds:    ThresholdsFor(EngineONNX),
 		QuietPeriod:   10 * time.Minute,
 		ConfirmWindow: 15 * time.Minute,
 		Limits:        vision.DefaultLimits(),

@@ -35,6 +35,7 @@ func mustStartNode(t testing.TB, change func(*Config)) *testNode {
 	t.Helper()
 	cfg := DefaultConfig(t.TempDir())
 	cfg.ModelDir = testassets.ModelDir(t)
+	cfg.ONNXModelDir, cfg.ONNXLibrary = testassets.ONNXModelDir(t)
 	cfg.Workers = 2
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {

@@ -44,7 +44,7 @@ func statusOf(err error) int {
 		errors.Is(err, profile.ErrInvalid), errors.Is(err, profile.ErrNoConsent),
 		errors.Is(err, ErrTooManyPhotos), errors.Is(err, errBadRequest):
 		return http.StatusBadRequest
-	case errors.Is(err, ErrNoFace), errors.Is(err, ErrManyFaces):
+	case errors.Is(err, ErrNoFace), errors.Is(err, ErrManyFaces), errors.Is(err, ErrLowQuality):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, profile.ErrNotFound), errors.Is(err, ErrArrivalNotFound):
 		return http.StatusNotFound

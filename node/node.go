@@ -15,7 +15,6 @@ import (
 	"github.com/omotenashi/omotenashi/node/profile"
 	"github.com/omotenashi/omotenashi/vision"
 	"github.com/omotenashi/omotenashi/vision/camera"
-	"github.com/omotenashi/omotenashi/vision/gallery"
 	"github.com/omotenashi/omotenashi/vision/track"
 )
 
@@ -31,10 +30,10 @@ type Node struct {
 	metrics *metrics
 
 	// galleryMu orders every change that touches both the store's descriptors and the
-	// gallery, so that a forget cannot interleave with an enrollment or a confirmation
+	// galleries, so that a forget cannot interleave with an enrollment or a confirmation
 	// and leave a forgotten client's descriptors searchable.
 	galleryMu sync.Mutex
-	gallery   *gallery.Gallery
+	engines   *engines
 
 	hub      *Hub
 	arrivals *arrivalLog
@@ -68,7 +67,6 @@ func Open(cfg Config) (*Node, error) {
 		tokens:   auth.NewTokens(store.DB()),
 		audit:    auth.NewAudit(store.DB()),
 		metrics:  newMetrics(),
-		gallery:  gallery.New(vision.DlibDim),
 		hub:      NewHub(),
 		arrivals: newArrivalLog(200, cfg.ConfirmWindow),
 		quiet:    track.NewQuiet(cfg.QuietPeriod),
@@ -106,40 +104,45 @@ func (n *Node) start() error {
 	n.log.Info("loaded dlib models", "workers", n.rec.Workers(), "dir", n.cfg.ModelDir,
 		"took", time.Since(started).Round(time.Millisecond))
 
+	if n.engines, err = openEngines(n.cfg); err != nil {
+		return err
+	}
+	n.log.Info("recognizing with engine", "engine", n.cfg.Engine,
+		"match", n.cfg.Thresholds.Match, "candidate", n.cfg.Thresholds.Candidate,
+		"margin", n.cfg.Thresholds.Margin)
 	return n.loadGallery()
 }
 
-// loadGallery adds every stored dlib descriptor of every client to the gallery.
+// loadGallery adds every stored descriptor of every client to the gallery of its engine,
+// and counts the clients the recognition engine cannot recognize: they were enrolled when
+// the node ran another engine, and need new photos.
 func (n *Node) loadGallery() error {
 	clients := 0
 	err := n.store.Each(func(c *profile.Customer) error {
 		clients++
-		return n.addToGallery(c.ID, c.Descriptors)
+		return n.engines.add(c.ID, c.Descriptors)
 	})
 	if err != nil {
 		return fmt.Errorf("load gallery: %w", err)
 	}
-	n.metrics.galleryDescriptors.Set(float64(n.gallery.Len()))
-	n.log.Info("loaded gallery", "clients", clients, "descriptors", n.gallery.Len())
-	return nil
-}
 
-// addToGallery adds the descriptors of the dlib engine; others are kept in the store for
-// an engine that reads them but never compared with dlib's.
-func (n *Node) addToGallery(id string, descriptors []profile.Descriptor) error {
-	for _, d := range descriptors {
-		if d.Engine != vision.DlibEngine || d.EngineVersion != vision.DlibEngineVersion {
-			continue
-		}
-		if err := n.gallery.Add(id, d.Vector); err != nil {
-			return fmt.Errorf("add descriptor of client %s: %w", id, err)
-		}
+	g := n.engines.gallery()
+	n.metrics.galleryDescriptors.Set(float64(g.Len()))
+	n.log.Info("loaded gallery", "clients", clients, "descriptors", g.Len(),
+		"engine", n.cfg.Engine)
+	if missing := clients - g.Clients(); missing > 0 {
+		n.log.Warn("clients without a descriptor of the recognition engine: "+
+			"add a photo to each, or they are not recognized", "clients", missing,
+			"engine", n.cfg.Engine)
 	}
 	return nil
 }
 
-// Close releases the recognizer and closes the store.
+// Close releases the recognizer and the engines, and closes the store.
 func (n *Node) Close() error {
+	if n.engines != nil {
+		n.engines.close()
+	}
 	if n.rec != nil {
 		n.rec.Close()
 	}

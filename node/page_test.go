@@ -48,7 +48,6 @@ func TestPage_ShowsArrival(t *testing.T) {
 	ctx := newBrowser(t)
 	cameraDir := t.TempDir()
 	tn := mustStartNode(t, func(c *Config) {
-		westernSamples(c)
 		c.Camera = cameraDir
 		c.CameraFPS = 1
 	})

@@ -78,12 +78,12 @@ func (n *Node) analyzeFrames(ctx context.Context, cameraName string, slot <-chan
 			})
 		}
 		for _, ready := range tracker.Update(f.Time, dets) {
-			n.arrive(cameraName, ready)
+			n.arrive(ctx, cameraName, ready)
 		}
 	}
 	if ctx.Err() == nil {
 		for _, ready := range tracker.Flush() {
-			n.arrive(cameraName, ready)
+			n.arrive(ctx, cameraName, ready)
 		}
 	}
 }
@@ -108,10 +108,18 @@ func sameFace(last, next track.Detection) bool {
 }
 
 // arrive decides who a ready track is, records her visit on a match and alerts the staff,
-// unless the same client or the same candidates were alerted within the quiet period.
-func (n *Node) arrive(cameraName string, ready track.Ready) {
+// unless the same client or the same candidates were alerted within the quiet period. The
+// recognition engine describes the track's best face here, once per track.
+func (n *Node) arrive(ctx context.Context, cameraName string, ready track.Ready) {
 	seen := ready.Best.Payload.(seenFace)
-	r, err := n.recognize(seen.face.Descriptor)
+	readings, err := n.engines.read(ctx, seen.frame.Data, n.cfg.Limits,
+		[]vision.Face{seen.face})
+	if err != nil {
+		n.log.Error("describe arriving face failed", "camera", cameraName, "error", err)
+		return
+	}
+	reading := readings[0]
+	r, err := n.recognize(reading)
 	if err != nil {
 		n.log.Error("recognition failed", "camera", cameraName, "error", err)
 		return
@@ -131,6 +139,8 @@ func (n *Node) arrive(cameraName string, ready track.Ready) {
 		Status:     StatusNew,
 		Box:        boxArray(seen.face.Box),
 		Candidates: r.candidates,
+		Quality:    reading.quality,
+		Liveness:   reading.liveness,
 		Crop:       n.cropDataURL(seen),
 	}
 	if r.customer != nil {
@@ -138,7 +148,7 @@ func (n *Node) arrive(cameraName string, ready track.Ready) {
 		a.Status = StatusConfirmed
 		n.recordVisit(r.customer.ID, string(r.decision.Outcome), "")
 	} else if r.decision.Outcome == decide.OutcomeAmbiguous {
-		a.vector = seen.face.Descriptor
+		a.reading = &reading
 	}
 	a.LatencyMS = float64(now.Sub(seen.frame.Time).Microseconds()) / 1000
 
@@ -204,16 +214,13 @@ func (n *Node) Confirm(arrivalID, customerID, assistant string) (Arrival, error)
 	if err != nil {
 		return Arrival{}, err
 	}
-	a, vector, err := n.arrivals.decide(arrivalID, StatusConfirmed, time.Now())
+	a, reading, err := n.arrivals.decide(arrivalID, StatusConfirmed, time.Now())
 	if err != nil {
 		return Arrival{}, err
 	}
 
-	d := profile.Descriptor{
-		Engine: vision.DlibEngine, EngineVersion: vision.DlibEngineVersion, Vector: vector,
-		AddedAt: time.Now().UTC(), Origin: profile.OriginConfirmation,
-	}
-	if err := n.addDescriptors(customerID, []profile.Descriptor{d}); err != nil {
+	descriptors := reading.descriptors(profile.OriginConfirmation, time.Now().UTC())
+	if err := n.addDescriptors(customerID, descriptors); err != nil {
 		return Arrival{}, fmt.Errorf("add confirmed descriptor: %w", err)
 	}
 	n.recordVisit(customerID, "confirmed", assistant)

@@ -22,42 +22,56 @@ type Identified struct {
 	Decision   string      `json:"decision"`
 	Customer   *Candidate  `json:"customer,omitempty"`
 	Candidates []Candidate `json:"candidates"`
+	// Quality is how trustworthy the face's descriptor is, from 0 to 1; under 0.3 the
+	// face is too small or blurred, and is never a match.
+	Quality float64 `json:"quality"`
+	// Liveness is the ONNX engine's liveness score, from 0 (a photo of a photo) to 1. It is
+	// shown, never used to decide: it scores some genuine portraits low.
+	Liveness *float64 `json:"liveness,omitempty"`
 }
 
-// recognition is the decision about one descriptor, with the clients' names looked up.
+// recognition is the decision about one face, with the clients' names looked up.
 type recognition struct {
 	decision   decide.Decision
 	customer   *profile.Customer // the matched client, on a match
 	candidates []Candidate
 }
 
-// recognize searches the gallery for vector and decides who it is.
-func (n *Node) recognize(vector []float32) (recognition, error) {
-	found, err := n.gallery.Search(vector, searchDepth)
+// recognize searches the recognition engine's gallery for a face and decides who it is.
+// A match on a descriptor of low quality becomes ambiguous: the node says it is unsure.
+func (n *Node) recognize(r faceReading) (recognition, error) {
+	vector, ok := r.vectors[n.cfg.Engine]
+	if !ok {
+		return recognition{}, fmt.Errorf("no %s descriptor computed", n.cfg.Engine)
+	}
+	found, err := n.engines.gallery().Search(vector, searchDepth)
 	if err != nil {
 		return recognition{}, fmt.Errorf("search gallery: %w", err)
 	}
 	d := decide.Decide(found, n.cfg.Thresholds)
-	n.metrics.decisions.WithLabelValues(string(d.Outcome)).Inc()
+	if d.Outcome == decide.OutcomeMatch && r.quality < minQuality {
+		d.Outcome = decide.OutcomeAmbiguous
+	}
 
-	r := recognition{decision: d, candidates: []Candidate{}}
+	rec := recognition{decision: d, candidates: []Candidate{}}
 	for _, c := range d.Candidates {
 		cust, err := n.store.Get(c.ID)
 		if err != nil {
 			// Forgotten between the search and now: she is no candidate any more.
 			continue
 		}
-		r.candidates = append(r.candidates, Candidate{
+		rec.candidates = append(rec.candidates, Candidate{
 			ID: c.ID, Name: cust.Name, Address: cust.Address, Distance: c.Distance,
 		})
 		if d.Outcome == decide.OutcomeMatch && d.Best != nil && c.ID == d.Best.ID {
-			r.customer = cust
+			rec.customer = cust
 		}
 	}
-	if d.Outcome == decide.OutcomeMatch && r.customer == nil {
-		r.decision.Outcome = decide.OutcomeUnknown
+	if rec.decision.Outcome == decide.OutcomeMatch && rec.customer == nil {
+		rec.decision.Outcome = decide.OutcomeUnknown
 	}
-	return r, nil
+	n.metrics.decisions.WithLabelValues(string(rec.decision.Outcome)).Inc()
+	return rec, nil
 }
 
 // Identify finds every face of an encoded photo and decides who each one is. It records
@@ -69,17 +83,23 @@ func (n *Node) Identify(ctx context.Context, data []byte) ([]Identified, error) 
 		return nil, err
 	}
 	n.metrics.faces.Add(float64(len(photo.Faces)))
+	readings, err := n.engines.read(ctx, data, n.cfg.Limits, photo.Faces)
+	if err != nil {
+		return nil, err
+	}
 
-	out := make([]Identified, 0, len(photo.Faces))
-	for _, f := range photo.Faces {
-		r, err := n.recognize(f.Descriptor)
+	out := make([]Identified, 0, len(readings))
+	for _, reading := range readings {
+		r, err := n.recognize(reading)
 		if err != nil {
 			return nil, err
 		}
 		id := Identified{
-			Box:        boxArray(f.Box),
+			Box:        boxArray(reading.face.Box),
 			Decision:   string(r.decision.Outcome),
 			Candidates: r.candidates,
+			Quality:    reading.quality,
+			Liveness:   reading.liveness,
 		}
 		if r.customer != nil {
 			id.Customer = &Candidate{ID: r.customer.ID, Name: r.customer.Name,
@@ -101,6 +121,9 @@ var (
 	ErrNoFace = errors.New("no face found")
 	// ErrManyFaces reports an enrollment photo with more than one face.
 	ErrManyFaces = errors.New("more than one face found")
+	// ErrLowQuality reports an enrollment face too small or blurred for a trustworthy
+	// descriptor.
+	ErrLowQuality = errors.New("face too small or blurred")
 	// ErrTooManyPhotos reports an enrollment with more photos than Config.MaxPhotos.
 	ErrTooManyPhotos = errors.New("too many photos")
 )
@@ -124,54 +147,80 @@ type Photo struct {
 	Data []byte
 }
 
-// descriptorsOf returns one descriptor per photo, rejecting any photo that does not show
-// exactly one face.
-func (n *Node) descriptorsOf(ctx context.Context, photos []Photo, origin string) (
-	[]profile.Descriptor, error) {
-
-	if len(photos) > n.cfg.MaxPhotos {
-		return nil, fmt.Errorf("%w: %d, at most %d", ErrTooManyPhotos, len(photos), n.cfg.MaxPhotos)
-	}
-
-	out := make([]profile.Descriptor, 0, len(photos))
-	for i, p := range photos {
-		found, err := n.rec.FacesInPhoto(ctx, p.Data, n.cfg.Limits, vision.Thorough)
-		if err != nil {
-			return nil, &PhotoError{Index: i, Name: p.Name, Err: err}
-		}
-		switch len(found.Faces) {
-		case 0:
-			return nil, &PhotoError{Index: i, Name: p.Name, Err: ErrNoFace}
-		case 1:
-		default:
-			return nil, &PhotoError{Index: i, Name: p.Name,
-				Err: fmt.Errorf("%w: %d faces; enrollment needs a photo of her alone",
-					ErrManyFaces, len(found.Faces))}
-		}
-		out = append(out, profile.Descriptor{
-			Engine:        vision.DlibEngine,
-			EngineVersion: vision.DlibEngineVersion,
-			Vector:        found.Faces[0].Descriptor,
-			AddedAt:       time.Now().UTC(),
-			Origin:        origin,
-		})
-	}
-	return out, nil
+// PhotoCheck is what enrollment learnt about one photo, returned to staff.
+type PhotoCheck struct {
+	Name     string   `json:"name"`
+	Quality  float64  `json:"quality"`
+	Liveness *float64 `json:"liveness,omitempty"`
 }
 
-// Enroll computes a descriptor from each photo and stores the new client with them. The
-// client must carry consent: without it nothing biometric is computed into the store.
-func (n *Node) Enroll(ctx context.Context, c *profile.Customer, photos []Photo) error {
-	if !c.Consent.Given() {
-		return fmt.Errorf("%w: enrollment takes photos only with consent", profile.ErrNoConsent)
-	}
-	if len(photos) == 0 {
-		return fmt.Errorf("%w: at least one photo is needed", profile.ErrInvalid)
+// readEnrollment computes every engine's descriptor of each photo, rejecting any photo
+// that does not show exactly one face of usable quality.
+func (n *Node) readEnrollment(ctx context.Context, photos []Photo, origin string) (
+	[]profile.Descriptor, []PhotoCheck, error) {
+
+	if len(photos) > n.cfg.MaxPhotos {
+		return nil, nil, fmt.Errorf("%w: %d, at most %d", ErrTooManyPhotos, len(photos),
+			n.cfg.MaxPhotos)
 	}
 
-	descriptors, err := n.descriptorsOf(ctx, photos, profile.OriginEnrollment)
+	var descriptors []profile.Descriptor
+	checks := make([]PhotoCheck, 0, len(photos))
+	for i, p := range photos {
+		reading, err := n.readOneFace(ctx, p.Data)
+		if err != nil {
+			return nil, nil, &PhotoError{Index: i, Name: p.Name, Err: err}
+		}
+		descriptors = append(descriptors, reading.descriptors(origin, time.Now().UTC())...)
+		checks = append(checks, PhotoCheck{Name: p.Name, Quality: reading.quality,
+			Liveness: reading.liveness})
+	}
+	return descriptors, checks, nil
+}
+
+// readOneFace returns the reading of the one face of an enrollment photo.
+func (n *Node) readOneFace(ctx context.Context, data []byte) (faceReading, error) {
+	found, err := n.rec.FacesInPhoto(ctx, data, n.cfg.Limits, vision.Thorough)
 	if err != nil {
-		return err
+		return faceReading{}, err
+	}
+	switch len(found.Faces) {
+	case 0:
+		return faceReading{}, ErrNoFace
+	case 1:
+	default:
+		return faceReading{}, fmt.Errorf("%w: %d faces; enrollment needs a photo of her alone",
+			ErrManyFaces, len(found.Faces))
+	}
+
+	readings, err := n.engines.read(ctx, data, n.cfg.Limits, found.Faces)
+	if err != nil {
+		return faceReading{}, err
+	}
+	if readings[0].quality < minQuality {
+		return faceReading{}, fmt.Errorf("%w: quality %.2f, at least %.2f needed; "+
+			"take a sharper photo with her face larger", ErrLowQuality, readings[0].quality,
+			minQuality)
+	}
+	return readings[0], nil
+}
+
+// Enroll computes the descriptors of each photo and stores the new client with them. The
+// client must carry consent: without it nothing biometric is computed into the store.
+func (n *Node) Enroll(ctx context.Context, c *profile.Customer, photos []Photo) (
+	[]PhotoCheck, error) {
+
+	if !c.Consent.Given() {
+		return nil, fmt.Errorf("%w: enrollment takes photos only with consent",
+			profile.ErrNoConsent)
+	}
+	if len(photos) == 0 {
+		return nil, fmt.Errorf("%w: at least one photo is needed", profile.ErrInvalid)
+	}
+
+	descriptors, checks, err := n.readEnrollment(ctx, photos, profile.OriginEnrollment)
+	if err != nil {
+		return nil, err
 	}
 	c.Descriptors = descriptors
 	if c.ID == "" {
@@ -181,27 +230,27 @@ func (n *Node) Enroll(ctx context.Context, c *profile.Customer, photos []Photo) 
 	n.galleryMu.Lock()
 	defer n.galleryMu.Unlock()
 	if err := n.store.Create(c); err != nil {
-		return err
+		return nil, err
 	}
-	if err := n.addToGallery(c.ID, c.Descriptors); err != nil {
-		return err
+	if err := n.engines.add(c.ID, c.Descriptors); err != nil {
+		return nil, err
 	}
-	n.metrics.galleryDescriptors.Set(float64(n.gallery.Len()))
+	n.metrics.galleryDescriptors.Set(float64(n.engines.gallery().Len()))
 	n.log.Info("enrolled client", "customer", c.ID, "scope", c.Consent.Scope,
-		"descriptors", len(descriptors))
-	return nil
+		"photos", len(photos))
+	return checks, nil
 }
 
-// AddPhotos adds a descriptor from each photo to an enrolled client.
-func (n *Node) AddPhotos(ctx context.Context, id string, photos []Photo) (int, error) {
-	descriptors, err := n.descriptorsOf(ctx, photos, profile.OriginEnrollment)
+// AddPhotos adds the descriptors of each photo to an enrolled client.
+func (n *Node) AddPhotos(ctx context.Context, id string, photos []Photo) ([]PhotoCheck, error) {
+	descriptors, checks, err := n.readEnrollment(ctx, photos, profile.OriginEnrollment)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return len(descriptors), n.addDescriptors(id, descriptors)
+	return checks, n.addDescriptors(id, descriptors)
 }
 
-// addDescriptors stores descriptors for a client and adds them to the gallery, together.
+// addDescriptors stores descriptors for a client and adds them to the galleries, together.
 func (n *Node) addDescriptors(id string, descriptors []profile.Descriptor) error {
 	n.galleryMu.Lock()
 	defer n.galleryMu.Unlock()
@@ -209,15 +258,15 @@ func (n *Node) addDescriptors(id string, descriptors []profile.Descriptor) error
 		if err := n.store.AddDescriptor(id, d); err != nil {
 			return err
 		}
-		if err := n.addToGallery(id, []profile.Descriptor{d}); err != nil {
+		if err := n.engines.add(id, []profile.Descriptor{d}); err != nil {
 			return err
 		}
 	}
-	n.metrics.galleryDescriptors.Set(float64(n.gallery.Len()))
+	n.metrics.galleryDescriptors.Set(float64(n.engines.gallery().Len()))
 	return nil
 }
 
-// Forget erases a client: her record and descriptors leave the store and the gallery, a
+// Forget erases a client: her record and descriptors leave the store and the galleries, a
 // tombstone stays, and the arrivals in memory drop her.
 func (n *Node) Forget(id, by string) error {
 	n.galleryMu.Lock()
@@ -225,9 +274,9 @@ func (n *Node) Forget(id, by string) error {
 	if err := n.store.Forget(id, by); err != nil {
 		return err
 	}
-	removed := n.gallery.Remove(id)
+	removed := n.engines.remove(id)
 	n.arrivals.forgetCustomer(id)
-	n.metrics.galleryDescriptors.Set(float64(n.gallery.Len()))
+	n.metrics.galleryDescriptors.Set(float64(n.engines.gallery().Len()))
 	n.log.Info("forgot client", "customer", id, "descriptors", removed)
 	return nil
 }

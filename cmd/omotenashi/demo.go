@@ -39,15 +39,11 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg := node.DefaultConfig("demo-data")
 	cfg.StoreName = "Omotenashi Ginza (demo)"
 	cfg.CameraFPS = 0.5
-	// The sample photos show Western faces, which dlib separates well: in them the demo
-	// client is 0.41 from her enrollment crop and every stranger 0.54 or more. The defaults
-	// are set for East Asian faces, where strangers come as close as 0.32.
-	cfg.Thresholds.Match = 0.45
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	samples := fs.String("samples", filepath.Join("assets", "samples"),
 		"folder of the npm sample photos")
 	nodeFlags(fs, &cfg)
-	if err := fs.Parse(args); err != nil {
+	if err := parseNodeFlags(fs, &cfg, args); err != nil {
 		return err
 	}
 
@@ -137,7 +133,7 @@ func enrollDemoClient(ctx context.Context, n *node.Node, samples string) error {
 			TakenBy: "demo"},
 	}
 	c.Consent.GivenAt = time.Now().UTC()
-	if err := n.Enroll(ctx, c, []node.Photo{{Name: demoEnrollPic, Data: crop}}); err != nil {
+	if _, err := n.Enroll(ctx, c, []node.Photo{{Name: demoEnrollPic, Data: crop}}); err != nil {
 		return fmt.Errorf("enroll demo client: %w", err)
 	}
 	return recordDemoHistory(n.Store(), c.ID)

@@ -22,16 +22,48 @@ func nodeFlags(fs *flag.FlagSet, cfg *node.Config) {
 	fs.DurationVar(&cfg.QuietPeriod, "quiet", cfg.QuietPeriod,
 		"time after an alert for a client during which she is not announced again")
 	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "go-face recognizers (0: one per CPU)")
+	fs.StringVar(&cfg.Engine, "engine", cfg.Engine, "recognition engine: "+node.EngineONNX+
+		" or "+node.EngineDlib)
+	fs.StringVar(&cfg.ONNXModelDir, "onnx-models", cfg.ONNXModelDir,
+		"folder of the ONNX engine's models (default assets/onnx)")
 	thresholdFlags(fs, cfg)
 }
 
+// parseNodeFlags parses args into cfg. Thresholds that no flag set take the defaults of
+// the chosen engine, since each engine measures distance on its own scale.
+func parseNodeFlags(fs *flag.FlagSet, cfg *node.Config, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	defaults := node.ThresholdsFor(cfg.Engine)
+	if !set["match"] {
+		cfg.Thresholds.Match = defaults.Match
+	}
+	if !set["candidate"] {
+		cfg.Thresholds.Candidate = defaults.Candidate
+	}
+	if !set["margin"] {
+		cfg.Thresholds.Margin = defaults.Margin
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	return nil
+}
+
 func thresholdFlags(fs *flag.FlagSet, cfg *node.Config) {
-	fs.Func("match", fmt.Sprintf("largest distance greeted by name (default %.2f)",
-		cfg.Thresholds.Match), float32Setter(&cfg.Thresholds.Match))
+	onnx, dlib := node.ThresholdsFor(node.EngineONNX), node.ThresholdsFor(node.EngineDlib)
+	fs.Func("match", fmt.Sprintf("largest distance greeted by name (default %.2f for %s, "+
+		"%.2f for %s)", onnx.Match, node.EngineONNX, dlib.Match, node.EngineDlib),
+		float32Setter(&cfg.Thresholds.Match))
 	fs.Func("candidate", fmt.Sprintf("largest distance shown to staff as a candidate "+
-		"(default %.2f)", cfg.Thresholds.Candidate), float32Setter(&cfg.Thresholds.Candidate))
-	fs.Func("margin", fmt.Sprintf("smallest gap between the best and runner-up client for a "+
-		"match (default %.2f)", cfg.Thresholds.Margin), float32Setter(&cfg.Thresholds.Margin))
+		"(default %.2f, %.2f)", onnx.Candidate, dlib.Candidate),
+		float32Setter(&cfg.Thresholds.Candidate))
+	fs.Func("margin", fmt.Sprintf("smallest lead over the runner-up client for a match "+
+		"(default %.2f, %.2f)", onnx.Margin, dlib.Margin), float32Setter(&cfg.Thresholds.Margin))
 }
 
 func float32Setter(dst *float32) func(string) error {
@@ -50,11 +82,8 @@ func runNode(ctx context.Context, args []string, _ io.Writer) error {
 	cfg := node.DefaultConfig("")
 	fs := flag.NewFlagSet("node", flag.ContinueOnError)
 	nodeFlags(fs, &cfg)
-	if err := fs.Parse(args); err != nil {
+	if err := parseNodeFlags(fs, &cfg, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 
 	n, err := node.Open(cfg)

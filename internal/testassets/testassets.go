@@ -61,3 +61,17 @@ func ReadFile(t testing.TB, path string) []byte {
 	}
 	return data
 }
+
+// ONNXModelDir returns the folder of the ONNX engine's models and the path of ONNX
+// Runtime's library, failing the test when they are missing.
+func ONNXModelDir(t testing.TB) (string, string) {
+	t.Helper()
+	dir := filepath.Join(Root(), "assets", "onnx")
+	lib := filepath.Join(Root(), "assets", "onnxruntime", "libonnxruntime.so.1")
+	for _, path := range []string{filepath.Join(dir, "fr_feature.onnx"), lib} {
+		if _, err := os.Stat(path); err != nil {
+			t.Fatalf("ONNX engine asset %s missing: run `make assets` first", path)
+		}
+	}
+	return dir, lib
+}

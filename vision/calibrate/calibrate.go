@@ -72,7 +72,8 @@ type Report struct {
 	Unblockable int
 
 	// AtRecommended and AtDefault are the leave-one-out decisions with the recommended
-	// and with the default thresholds.
+	// thresholds and with the defaults Calibrate was given (decide.DefaultThresholds for
+	// Calibrate, the engine's own for CalibrateWith).
 	AtRecommended, AtDefault Evaluation
 
 	// Warnings lists the reasons not to trust automatic matching, or the thresholds.
@@ -93,6 +94,12 @@ type Report struct {
 //     runner-up among leave-one-out probes within Match, and at least 0.02, so that no
 //     leave-one-out probe is matched automatically to the wrong person.
 func Calibrate(samples []Sample) (Report, error) {
+	return CalibrateWith(samples, decide.DefaultThresholds())
+}
+
+// CalibrateWith is Calibrate for an engine whose default thresholds are defaults, so the
+// report compares the recommendation with the thresholds that engine really runs with.
+func CalibrateWith(samples []Sample, defaults decide.Thresholds) (Report, error) {
 	labelled, err := labelledSamples(samples)
 	if err != nil {
 		return Report{}, err
@@ -133,7 +140,7 @@ func Calibrate(samples []Sample) (Report, error) {
 	r.Unblockable = rec.unblockable
 
 	r.AtRecommended = evaluate(probes, r.Recommended)
-	r.AtDefault = evaluate(probes, decide.DefaultThresholds())
+	r.AtDefault = evaluate(probes, defaults)
 	r.Warnings = warnings(r)
 
 	return r, nil
