@@ -36,8 +36,10 @@ func (n *Node) Handler() http.Handler {
 	assistant("GET /v1/arrivals", n.handleArrivals)
 	assistant("POST /v1/arrivals/{id}/confirm", n.handleConfirm)
 	assistant("POST /v1/arrivals/{id}/reject", n.handleReject)
-	assistant("GET /v1/events", n.handleEvents)
+	mux.Handle("GET /v1/events", n.counted("GET /v1/events",
+		auth.RequireForStream(n.tokens, auth.RoleAssistant, http.HandlerFunc(n.handleEvents))))
 	assistant("GET /v1/status", n.handleStatus)
+	assistant("GET /v1/mesh", n.handleMesh)
 
 	manager("POST /v1/tokens", n.handleCreateToken)
 	manager("GET /v1/tokens", n.handleListTokens)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/omotenashi/omotenashi/node/auth"
 	"github.com/omotenashi/omotenashi/vision/decide"
 )
 
@@ -57,7 +58,9 @@ func (n *Node) handleConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	a, err := n.Confirm(r.PathValue("id"), body.CustomerID, actor(r))
+	tok, _ := auth.FromContext(r.Context())
+	a, err := n.Confirm(r.PathValue("id"), body.CustomerID, actor(r),
+		tok.Role.Allows(auth.RoleManager))
 	if err != nil {
 		n.fail(w, r, err)
 		return
@@ -92,6 +95,7 @@ func (n *Node) handleEvents(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, ": connected\n\n")
 	flusher.Flush()
 
+	tok, _ := auth.FromContext(r.Context())
 	keepalive := time.NewTicker(15 * time.Second)
 	defer keepalive.Stop()
 	for {
@@ -99,9 +103,12 @@ func (n *Node) handleEvents(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case <-keepalive.C:
+			if !n.tokenActive(tok.ID) {
+				return
+			}
 			fmt.Fprint(w, ": keepalive\n\n")
 		case a, ok := <-events:
-			if !ok {
+			if !ok || !n.tokenActive(tok.ID) {
 				return
 			}
 			if a.Customer != nil {
@@ -141,4 +148,20 @@ func (n *Node) handleStatus(w http.ResponseWriter, r *http.Request) {
 		Thresholds:  n.cfg.Thresholds,
 		Subscribers: n.hub.Subscribers(),
 	})
+}
+
+// tokenActive reports whether a token is still valid, so that an open event stream ends
+// once its token is revoked.
+func (n *Node) tokenActive(id string) bool {
+	list, err := n.tokens.List()
+	if err != nil {
+		n.log.Error("list tokens failed", "error", err)
+		return false
+	}
+	for _, t := range list {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -27,7 +28,12 @@ func (n *Node) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		n.fail(w, r, err)
 		return
 	}
-	checks, err := n.Enroll(r.Context(), c, f.photos)
+	checks, err := n.Enroll(r.Context(), c, f.photos, f.fields["force"] == "true")
+	if errors.Is(err, ErrPending) {
+		n.record(r, "enroll", c.ID, "queued")
+		writeJSON(w, http.StatusAccepted, map[string]any{"id": c.ID, "status": "pending"})
+		return
+	}
 	if err != nil {
 		n.fail(w, r, err)
 		return
@@ -126,7 +132,13 @@ func (n *Node) handleGetCustomer(w http.ResponseWriter, r *http.Request) {
 
 func (n *Node) handleForget(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if err := n.Forget(id, actor(r)); err != nil {
+	err := n.Forget(r.Context(), id, actor(r))
+	if errors.Is(err, ErrPending) {
+		n.record(r, "forget", id, "queued")
+		writeJSON(w, http.StatusAccepted, map[string]string{"id": id, "status": "pending"})
+		return
+	}
+	if err != nil {
 		n.fail(w, r, err)
 		return
 	}
@@ -176,7 +188,8 @@ func (n *Node) handleRecordVisit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v = fillVisit(v, n.cfg.StoreName, actor(r))
-	n.respondUpdate(w, r, "record-visit", n.store.RecordVisit(r.PathValue("id"), v))
+	n.respondUpdate(w, r, "record-visit", n.write(r.Context(), r.PathValue("id"),
+		OpRecordVisit, v))
 }
 
 func fillVisit(v profile.Visit, store, assistant string) profile.Visit {
@@ -210,7 +223,8 @@ func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
 	if p.Assistant == "" {
 		p.Assistant = actor(r)
 	}
-	n.respondUpdate(w, r, "record-purchase", n.store.RecordPurchase(r.PathValue("id"), p))
+	n.respondUpdate(w, r, "record-purchase", n.write(r.Context(), r.PathValue("id"),
+		OpRecordPurchase, p))
 }
 
 func (n *Node) handleRecordInquiry(w http.ResponseWriter, r *http.Request) {
@@ -228,7 +242,8 @@ func (n *Node) handleRecordInquiry(w http.ResponseWriter, r *http.Request) {
 	if q.Assistant == "" {
 		q.Assistant = actor(r)
 	}
-	n.respondUpdate(w, r, "record-inquiry", n.store.RecordInquiry(r.PathValue("id"), q))
+	n.respondUpdate(w, r, "record-inquiry", n.write(r.Context(), r.PathValue("id"),
+		OpRecordInquiry, q))
 }
 
 func (n *Node) handleAddNote(w http.ResponseWriter, r *http.Request) {
@@ -243,7 +258,7 @@ func (n *Node) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	if note.Author == "" {
 		note.Author = actor(r)
 	}
-	n.respondUpdate(w, r, "add-note", n.store.AddNote(r.PathValue("id"), note))
+	n.respondUpdate(w, r, "add-note", n.write(r.Context(), r.PathValue("id"), OpAddNote, note))
 }
 
 func (n *Node) handleSetPreferences(w http.ResponseWriter, r *http.Request) {
@@ -252,12 +267,19 @@ func (n *Node) handleSetPreferences(w http.ResponseWriter, r *http.Request) {
 		n.fail(w, r, err)
 		return
 	}
-	n.respondUpdate(w, r, "set-preferences", n.store.SetPreferences(r.PathValue("id"), p))
+	n.respondUpdate(w, r, "set-preferences", n.write(r.Context(), r.PathValue("id"),
+		OpSetPreferences, p))
 }
 
-// respondUpdate answers a change to a client's history: the error, or 201 after auditing.
+// respondUpdate answers a change to a client's history: the error, 202 when it waits in
+// the outbox, or 201 after auditing.
 func (n *Node) respondUpdate(w http.ResponseWriter, r *http.Request, action string, err error) {
 	id := r.PathValue("id")
+	if errors.Is(err, ErrPending) {
+		n.record(r, action, id, "queued")
+		writeJSON(w, http.StatusAccepted, map[string]string{"id": id, "status": "pending"})
+		return
+	}
 	if err != nil {
 		n.fail(w, r, err)
 		return

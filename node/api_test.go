@@ -224,3 +224,33 @@ func TestAPI_HistoryExportAndAudit(t *testing.T) {
 		}
 	}
 }
+
+func TestAPI_EnrollSameFaceTwice(t *testing.T) {
+	tn := mustStartNode(t, nil)
+	face := testassets.ReadFile(t, "../vision/testdata/face.jpg")
+	first := tn.mustEnroll(t, "Aiko Tanaka", map[string][]byte{"a.jpg": face})
+
+	body, ct := enrollForm(t, map[string]string{"name": "Someone Else", "consent": "store"},
+		map[string][]byte{"a.jpg": face})
+	status, data := tn.call(t, "POST", "/v1/customers", ct, body)
+	if status != http.StatusConflict {
+		t.Fatalf("second enrollment of one face: %d %s, want 409", status, data)
+	}
+	if !strings.Contains(string(data), first) {
+		t.Errorf("conflict %s does not name the enrolled client %s", data, first)
+	}
+
+	body, ct = enrollForm(t, map[string]string{"name": "Twin Sister", "consent": "store",
+		"force": "true"}, map[string][]byte{"a.jpg": face})
+	if status, data := tn.call(t, "POST", "/v1/customers", ct, body); status != http.StatusCreated {
+		t.Fatalf("forced enrollment: %d %s, want 201", status, data)
+	}
+}
+
+func TestAPI_QueryTokenOnlyForEvents(t *testing.T) {
+	tn := mustStartNode(t, nil)
+	status, _ := callWith(t, "", "GET", tn.url+"/v1/customers?access_token="+tn.token, "", nil)
+	if status != http.StatusBadRequest {
+		t.Errorf("query token on a normal route: %d, want 400", status)
+	}
+}

@@ -99,6 +99,14 @@ var (
 	ErrArrivalNotFound = errors.New("arrival not found or expired")
 	// ErrArrivalDecided reports a confirmation or rejection of an arrival already decided.
 	ErrArrivalDecided = errors.New("arrival already confirmed or rejected")
+	// ErrNotConfirmable reports a confirmation of an arrival that was not ambiguous, or
+	// whose descriptor expired from memory.
+	ErrNotConfirmable = errors.New("only an ambiguous arrival can be confirmed, " +
+		"within the confirm window")
+	// ErrNotCandidate reports an assistant confirming a client who was not among the
+	// arrival's candidates; only a manager may.
+	ErrNotCandidate = errors.New("the client is not a candidate of this arrival; " +
+		"only a manager can confirm another client")
 )
 
 // arrivalLog keeps the latest arrivals in memory for the staff page, and the descriptors of
@@ -152,7 +160,7 @@ func (l *arrivalLog) decide(id, status string, now time.Time) (Arrival, *faceRea
 			return Arrival{}, nil, ErrArrivalDecided
 		}
 		if a.reading == nil {
-			return Arrival{}, nil, ErrArrivalNotFound
+			return Arrival{}, nil, ErrNotConfirmable
 		}
 		reading := a.reading
 		a.reading = nil
@@ -200,4 +208,21 @@ func (l *arrivalLog) expireLocked(now time.Time) {
 			a.Crop = ""
 		}
 	}
+}
+
+// isCandidate reports whether customerID is among the candidates of an arrival.
+func (l *arrivalLog) isCandidate(arrivalID, customerID string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, a := range l.items {
+		if a.ID != arrivalID {
+			continue
+		}
+		for _, c := range a.Candidates {
+			if c.ID == customerID {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -61,6 +61,35 @@ type Config struct {
 	DetectSide int
 	// Logger receives the node's logs. Default slog.Default().
 	Logger *slog.Logger
+
+	// Mesh settings. With no MeshKeyFile the node runs alone and replicates nothing.
+
+	// Name is the node's name in the mesh, unique among boutiques. Default: StoreName.
+	Name string
+	// Brand and Group are the brand the boutique sells and the group that owns the brand:
+	// clients with brand consent replicate to the brand's boutiques, with group consent to
+	// the group's. Defaults "brand" and "group".
+	Brand, Group string
+	// Region is where the boutique is, such as "eu" or "asia"; the leader spreads voters
+	// over regions. Default "local".
+	Region string
+	// MeshKeyFile is the private-network key shared by the group's boutiques
+	// (`omotenashi mesh keygen FILE`). A peer without it cannot connect.
+	MeshKeyFile string
+	// Gossip is the HOST:PORT memberlist listens on. Default 127.0.0.1:7946.
+	Gossip string
+	// P2PAddrs are the libp2p listen multiaddrs. Default /ip4/127.0.0.1/tcp/4001.
+	P2PAddrs []string
+	// Join lists gossip addresses of nodes already in the mesh.
+	Join []string
+	// Profile is the timing profile of gossip and Raft: "wan" (default) or "loopback" for
+	// nodes on one machine.
+	Profile string
+	// Voters is the number of Raft voters per group, 3 or 5. Default 3.
+	Voters int
+	// DeadAfter is how long a member must be gone before its groups remove it. Default 5
+	// minutes.
+	DeadAfter time.Duration
 }
 
 // DefaultConfig returns the configuration of a node keeping its data in dataDir.
@@ -78,6 +107,14 @@ func DefaultConfig(dataDir string) Config {
 		Limits:        vision.DefaultLimits(),
 		MaxPhotos:     8,
 		Logger:        slog.Default(),
+		Brand:         "brand",
+		Group:         "group",
+		Region:        "local",
+		Gossip:        "127.0.0.1:7946",
+		P2PAddrs:      []string{"/ip4/127.0.0.1/tcp/4001"},
+		Profile:       "wan",
+		Voters:        3,
+		DeadAfter:     5 * time.Minute,
 	}
 }
 
@@ -104,6 +141,14 @@ func (c Config) Validate() error {
 	}
 	if c.MaxPhotos <= 0 {
 		return errors.New("max photos per enrollment must be more than zero")
+	}
+	if c.MeshKeyFile != "" {
+		if c.Brand == "" || c.Group == "" || c.Region == "" {
+			return errors.New("a mesh node needs --brand, --group and --region")
+		}
+		if c.Profile != "wan" && c.Profile != "loopback" {
+			return fmt.Errorf("profile %q: want wan or loopback", c.Profile)
+		}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/omotenashi/omotenashi/node/auth"
 	"github.com/omotenashi/omotenashi/node/profile"
 	"github.com/omotenashi/omotenashi/vision"
 )
@@ -50,8 +51,12 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, profile.ErrForgotten):
 		return http.StatusGone
-	case errors.Is(err, ErrArrivalDecided):
+	case errors.Is(err, ErrArrivalDecided), errors.Is(err, ErrNotConfirmable),
+		errors.Is(err, auth.ErrLastManager), errors.Is(err, ErrAlreadyEnrolled),
+		errors.Is(err, profile.ErrExists):
 		return http.StatusConflict
+	case errors.Is(err, ErrNotCandidate):
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }
@@ -117,9 +122,15 @@ func (n *Node) readPart(f *form, name, filename string, r io.Reader) error {
 		return nil
 	}
 
-	value, err := readLimited(r, maxFieldBytes)
+	value, err := io.ReadAll(io.LimitReader(r, maxFieldBytes+1))
 	if err != nil {
-		return badRequest("field %q: %v", name, err)
+		return badRequest("read field %q: %v", name, err)
+	}
+	if len(value) > maxFieldBytes {
+		return badRequest("field %q is over %d bytes", name, maxFieldBytes)
+	}
+	if _, dup := f.fields[name]; dup {
+		return badRequest("field %q given twice", name)
 	}
 	f.fields[name] = strings.TrimSpace(string(value))
 	return nil

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -35,6 +37,11 @@ type Node struct {
 	galleryMu sync.Mutex
 	engines   *engines
 
+	mesh *meshNode // nil when the node runs alone
+
+	// imageSlots bounds the photos analyzed at once, and so the memory their pixels take.
+	imageSlots chan struct{}
+
 	hub      *Hub
 	arrivals *arrivalLog
 	quiet    *track.Quiet
@@ -56,6 +63,13 @@ func Open(cfg Config) (*Node, error) {
 		log = slog.Default()
 	}
 
+	// The folder holds clients' profiles and descriptors: only the node's user may read it.
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder %s: %w", cfg.DataDir, err)
+	}
+	if err := os.Chmod(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("restrict data folder %s: %w", cfg.DataDir, err)
+	}
 	store, err := profile.Open(filepath.Join(cfg.DataDir, "db"), profile.WithLogger(log))
 	if err != nil {
 		return nil, fmt.Errorf("open profile store: %w", err)
@@ -71,10 +85,24 @@ func Open(cfg Config) (*Node, error) {
 		arrivals: newArrivalLog(200, cfg.ConfirmWindow),
 		quiet:    track.NewQuiet(cfg.QuietPeriod),
 	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	n.imageSlots = make(chan struct{}, workers)
 
+	if n.cfg.Name == "" {
+		n.cfg.Name = n.cfg.StoreName
+	}
 	if err := n.start(); err != nil {
 		n.Close()
 		return nil, err
+	}
+	if cfg.MeshKeyFile != "" {
+		if err := n.startMesh(); err != nil {
+			n.Close()
+			return nil, fmt.Errorf("join the mesh: %w", err)
+		}
 	}
 	return n, nil
 }
@@ -138,8 +166,9 @@ func (n *Node) loadGallery() error {
 	return nil
 }
 
-// Close releases the recognizer and the engines, and closes the store.
+// Close leaves the mesh, releases the recognizer and the engines, and closes the store.
 func (n *Node) Close() error {
+	n.stopMesh()
 	if n.engines != nil {
 		n.engines.close()
 	}

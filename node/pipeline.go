@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -199,20 +200,28 @@ func (n *Node) cropDataURL(seen seenFace) string {
 // recordVisit stores a visit of the client to this boutique; a failure is logged, since the
 // alert matters more than the history line.
 func (n *Node) recordVisit(id, decision, assistant string) {
-	err := n.store.RecordVisit(id, profile.Visit{
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := n.write(ctx, id, OpRecordVisit, profile.Visit{
 		At: time.Now().UTC(), Store: n.cfg.StoreName, Decision: decision, Assistant: assistant,
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrPending) {
 		n.log.Error("record visit failed", "customer", id, "error", err)
 	}
 }
 
 // Confirm records that an ambiguous arrival was the client customerID. Her visit is
 // recorded and the arrival's descriptor joins her samples, so she is recognized better.
-func (n *Node) Confirm(arrivalID, customerID, assistant string) (Arrival, error) {
+// Unless anyClient is set (a manager's confirmation), she must be one of the candidates.
+func (n *Node) Confirm(arrivalID, customerID, assistant string, anyClient bool) (Arrival,
+	error) {
+
 	cust, err := n.store.Get(customerID)
 	if err != nil {
 		return Arrival{}, err
+	}
+	if !anyClient && !n.arrivals.isCandidate(arrivalID, customerID) {
+		return Arrival{}, ErrNotCandidate
 	}
 	a, reading, err := n.arrivals.decide(arrivalID, StatusConfirmed, time.Now())
 	if err != nil {
@@ -220,7 +229,7 @@ func (n *Node) Confirm(arrivalID, customerID, assistant string) (Arrival, error)
 	}
 
 	descriptors := reading.descriptors(profile.OriginConfirmation, time.Now().UTC())
-	if err := n.addDescriptors(customerID, descriptors); err != nil {
+	if err := n.addDescriptors(context.Background(), customerID, descriptors); err != nil {
 		return Arrival{}, fmt.Errorf("add confirmed descriptor: %w", err)
 	}
 	n.recordVisit(customerID, "confirmed", assistant)

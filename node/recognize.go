@@ -77,6 +77,12 @@ func (n *Node) recognize(r faceReading) (recognition, error) {
 // Identify finds every face of an encoded photo and decides who each one is. It records
 // nothing: no visit and no alert.
 func (n *Node) Identify(ctx context.Context, data []byte) ([]Identified, error) {
+	release, err := n.acquireImageSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+
 	started := time.Now()
 	photo, err := n.rec.FacesInPhoto(ctx, data, n.cfg.Limits, vision.Thorough)
 	if err != nil {
@@ -126,6 +132,9 @@ var (
 	ErrLowQuality = errors.New("face too small or blurred")
 	// ErrTooManyPhotos reports an enrollment with more photos than Config.MaxPhotos.
 	ErrTooManyPhotos = errors.New("too many photos")
+	// ErrAlreadyEnrolled reports an enrollment photo whose face the node already matches
+	// to a client: enrolling her twice would make her two candidates of herself.
+	ErrAlreadyEnrolled = errors.New("face already enrolled")
 )
 
 // PhotoError is an enrollment photo that was rejected, with its position and file name.
@@ -180,6 +189,12 @@ func (n *Node) readEnrollment(ctx context.Context, photos []Photo, origin string
 
 // readOneFace returns the reading of the one face of an enrollment photo.
 func (n *Node) readOneFace(ctx context.Context, data []byte) (faceReading, error) {
+	release, err := n.acquireImageSlot(ctx)
+	if err != nil {
+		return faceReading{}, err
+	}
+	defer release()
+
 	found, err := n.rec.FacesInPhoto(ctx, data, n.cfg.Limits, vision.Thorough)
 	if err != nil {
 		return faceReading{}, err
@@ -206,8 +221,10 @@ func (n *Node) readOneFace(ctx context.Context, data []byte) (faceReading, error
 }
 
 // Enroll computes the descriptors of each photo and stores the new client with them. The
-// client must carry consent: without it nothing biometric is computed into the store.
-func (n *Node) Enroll(ctx context.Context, c *profile.Customer, photos []Photo) (
+// client must carry consent: without it nothing biometric is computed into the store. A
+// photo whose face already matches an enrolled client is rejected with ErrAlreadyEnrolled,
+// unless force is set.
+func (n *Node) Enroll(ctx context.Context, c *profile.Customer, photos []Photo, force bool) (
 	[]PhotoCheck, error) {
 
 	if !c.Consent.Given() {
@@ -222,11 +239,21 @@ func (n *Node) Enroll(ctx context.Context, c *profile.Customer, photos []Photo) 
 	if err != nil {
 		return nil, err
 	}
+	if !force {
+		if err := n.checkNotEnrolled(descriptors); err != nil {
+			return nil, err
+		}
+	}
 	c.Descriptors = descriptors
 	if c.ID == "" {
 		c.ID = profile.NewID()
 	}
 
+	if g := n.groupOf(c.Consent.Scope); g != nil {
+		return checks, n.enrollReplicated(ctx, g, c)
+	}
+
+	c.Origin = n.cfg.Name
 	n.galleryMu.Lock()
 	defer n.galleryMu.Unlock()
 	if err := n.store.Create(c); err != nil {
@@ -247,11 +274,28 @@ func (n *Node) AddPhotos(ctx context.Context, id string, photos []Photo) ([]Phot
 	if err != nil {
 		return nil, err
 	}
-	return checks, n.addDescriptors(id, descriptors)
+	return checks, n.addDescriptors(ctx, id, descriptors)
 }
 
 // addDescriptors stores descriptors for a client and adds them to the galleries, together.
-func (n *Node) addDescriptors(id string, descriptors []profile.Descriptor) error {
+// A replicated client's descriptors go through her group, whose state machine fills the
+// galleries of every node.
+func (n *Node) addDescriptors(ctx context.Context, id string,
+	descriptors []profile.Descriptor) error {
+
+	c, err := n.store.Get(id)
+	if err != nil {
+		return err
+	}
+	if g := n.groupOf(c.Consent.Scope); g != nil {
+		for _, d := range descriptors {
+			if err := n.submit(ctx, g, OpAddDescriptor, id, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
 	n.galleryMu.Lock()
 	defer n.galleryMu.Unlock()
 	for _, d := range descriptors {
@@ -268,7 +312,15 @@ func (n *Node) addDescriptors(id string, descriptors []profile.Descriptor) error
 
 // Forget erases a client: her record and descriptors leave the store and the galleries, a
 // tombstone stays, and the arrivals in memory drop her.
-func (n *Node) Forget(id, by string) error {
+func (n *Node) Forget(ctx context.Context, id, by string) error {
+	c, err := n.store.Get(id)
+	if err != nil {
+		return err
+	}
+	if g := n.groupOf(c.Consent.Scope); g != nil {
+		return n.submit(ctx, g, OpForget, id, forgetPayload{By: by})
+	}
+
 	n.galleryMu.Lock()
 	defer n.galleryMu.Unlock()
 	if err := n.store.Forget(id, by); err != nil {
@@ -279,4 +331,36 @@ func (n *Node) Forget(id, by string) error {
 	n.metrics.galleryDescriptors.Set(float64(n.engines.gallery().Len()))
 	n.log.Info("forgot client", "customer", id, "descriptors", removed)
 	return nil
+}
+
+// checkNotEnrolled returns ErrAlreadyEnrolled, naming the client, when a descriptor of the
+// recognition engine matches an enrolled client.
+func (n *Node) checkNotEnrolled(descriptors []profile.Descriptor) error {
+	for _, d := range descriptors {
+		if d.Engine != n.cfg.Engine {
+			continue
+		}
+		found, err := n.engines.gallery().Search(d.Vector, searchDepth)
+		if err != nil {
+			return err
+		}
+		decision := decide.Decide(found, n.cfg.Thresholds)
+		if decision.Outcome == decide.OutcomeMatch {
+			return fmt.Errorf("%w as client %s: add photos to her profile instead, or "+
+				"send force=true if this is someone else", ErrAlreadyEnrolled, decision.Best.ID)
+		}
+	}
+	return nil
+}
+
+// acquireImageSlot waits for one of the node's image slots. Decoding a photo of the
+// largest size the limits admit takes about 200 MiB, so the number of photos analyzed at
+// once is bounded by the slots, one per recognizer, and memory with it.
+func (n *Node) acquireImageSlot(ctx context.Context) (func(), error) {
+	select {
+	case n.imageSlots <- struct{}{}:
+		return func() { <-n.imageSlots }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait to analyze the photo: %w", ctx.Err())
+	}
 }

@@ -27,12 +27,15 @@ type client struct {
 func clientFlags(fs *flag.FlagSet) func() (*client, error) {
 	base := fs.String("node", envOr("OMOTENASHI_NODE", "http://127.0.0.1:8080"),
 		"URL of the node (env OMOTENASHI_NODE)")
-	token := fs.String("token", os.Getenv("OMOTENASHI_TOKEN"),
-		"staff token (env OMOTENASHI_TOKEN); default: the admin-token file of --data")
+	token := fs.String("token", "",
+		"staff token (default: env OMOTENASHI_TOKEN, then the admin-token file of --data)")
 	data := fs.String("data", "demo-data", "data folder whose admin-token to use when no token is given")
 
 	return func() (*client, error) {
 		t := *token
+		if t == "" {
+			t = os.Getenv("OMOTENASHI_TOKEN")
+		}
 		if t == "" {
 			raw, err := os.ReadFile(filepath.Join(*data, "admin-token"))
 			if err != nil {

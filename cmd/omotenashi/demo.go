@@ -133,7 +133,7 @@ func enrollDemoClient(ctx context.Context, n *node.Node, samples string) error {
 			TakenBy: "demo"},
 	}
 	c.Consent.GivenAt = time.Now().UTC()
-	if _, err := n.Enroll(ctx, c, []node.Photo{{Name: demoEnrollPic, Data: crop}}); err != nil {
+	if _, err := n.Enroll(ctx, c, []node.Photo{{Name: demoEnrollPic, Data: crop}}, false); err != nil {
 		return fmt.Errorf("enroll demo client: %w", err)
 	}
 	return recordDemoHistory(n.Store(), c.ID)

@@ -35,6 +35,7 @@ func commands() []command {
 			runCustomer},
 		{"token", "create a staff token: token create NAME assistant|manager", runToken},
 		{"status", "show a node's status", runStatus},
+		{"mesh", "mesh keygen FILE: write a mesh key; mesh status: members and groups", runMesh},
 	}
 }
 

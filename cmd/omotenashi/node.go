@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/omotenashi/omotenashi/node"
 )
@@ -27,6 +28,44 @@ func nodeFlags(fs *flag.FlagSet, cfg *node.Config) {
 	fs.StringVar(&cfg.ONNXModelDir, "onnx-models", cfg.ONNXModelDir,
 		"folder of the ONNX engine's models (default assets/onnx)")
 	thresholdFlags(fs, cfg)
+	meshFlags(fs, cfg)
+}
+
+// meshFlags declares the flags that put a node in a mesh of boutiques.
+func meshFlags(fs *flag.FlagSet, cfg *node.Config) {
+	fs.StringVar(&cfg.Name, "name", cfg.Name, "node name in the mesh (default: --store)")
+	fs.StringVar(&cfg.Brand, "brand", cfg.Brand, "brand the boutique sells")
+	fs.StringVar(&cfg.Group, "group", cfg.Group, "group that owns the brand")
+	fs.StringVar(&cfg.Region, "region", cfg.Region, "region of the boutique, such as eu or asia")
+	fs.StringVar(&cfg.MeshKeyFile, "mesh-key", cfg.MeshKeyFile,
+		"private-network key file of the mesh; without it the node runs alone")
+	fs.StringVar(&cfg.Gossip, "gossip", cfg.Gossip, "HOST:PORT for gossip")
+	p2p := stringList{values: &cfg.P2PAddrs}
+	fs.Var(&p2p, "p2p", "libp2p listen multiaddr (repeatable; default /ip4/127.0.0.1/tcp/4001)")
+	fs.Var(&stringList{values: &cfg.Join}, "join", "gossip HOST:PORT of a node in the mesh (repeatable)")
+	fs.StringVar(&cfg.Profile, "profile", cfg.Profile,
+		"timing of gossip and Raft: wan, or loopback for nodes on one machine")
+}
+
+// stringList is a repeatable flag. The first use replaces the default.
+type stringList struct {
+	values *[]string
+	set    bool
+}
+
+func (s *stringList) String() string {
+	if s.values == nil {
+		return ""
+	}
+	return strings.Join(*s.values, ",")
+}
+
+func (s *stringList) Set(v string) error {
+	if !s.set {
+		*s.values, s.set = nil, true
+	}
+	*s.values = append(*s.values, v)
+	return nil
 }
 
 // parseNodeFlags parses args into cfg. Thresholds that no flag set take the defaults of

@@ -18,17 +18,33 @@ const realm = `Bearer realm="omotenashi"`
 
 // Require wraps next so that it runs only for requests with a valid token of role
 // minRole or higher, and puts the token in the request context for FromContext. The
-// token comes from "Authorization: Bearer <secret>" or, failing that, from the
-// access_token query parameter, which Require removes from the request URL before
-// calling next. Failures get a JSON body {"error": "..."}. The status is 401 with a
-// WWW-Authenticate challenge for a missing, malformed, unknown or revoked token, 403 for
-// a role below minRole, 400 for a token sent both ways, and 500 when the token store
-// cannot be read.
+// token comes from "Authorization: Bearer <secret>"; a token in the access_token query
+// parameter is rejected with 400, because URLs end up in logs. Failures get a JSON body
+// {"error": "..."}. The status is 401 with a WWW-Authenticate challenge for a missing,
+// malformed, unknown or revoked token, 403 for a role below minRole, and 500 when the
+// token store cannot be read.
+func Require(t *Tokens, minRole Role, next http.Handler) http.Handler {
+	return require(t, minRole, false, next)
+}
+
+// RequireForStream is Require for an event stream, which browsers open with EventSource
+// and cannot give a header: it also takes the token from the access_token query
+// parameter, and removes it from the request URL before calling next.
 //
 // NOTE: a token in the query string can still reach proxy and server access logs that
-// record the URL before Require runs, so only the event stream should use it.
-func Require(t *Tokens, minRole Role, next http.Handler) http.Handler {
+// record the URL before this runs.
+func RequireForStream(t *Tokens, minRole Role, next http.Handler) http.Handler {
+	return require(t, minRole, true, next)
+}
+
+func require(t *Tokens, minRole Role, allowQuery bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !allowQuery && r.URL.Query().Has(QueryParameter) {
+			writeError(w, http.StatusBadRequest, "a token in the URL is accepted only by "+
+				"the event stream: send it in the Authorization header",
+				realm+`, error="invalid_request"`)
+			return
+		}
 		secret, fail := bearerSecret(r)
 		if fail != nil {
 			writeError(w, fail.status, fail.message, fail.challenge)

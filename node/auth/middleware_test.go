@@ -41,7 +41,8 @@ func TestRequire_Requests(t *testing.T) {
 		{"lower-case scheme", RoleAssistant, "bearer " + assistant, "", 200, "", "Linh"},
 		{"manager as assistant", RoleAssistant, "Bearer " + manager, "", 200, "", "Claire"},
 		{"manager", RoleManager, "Bearer " + manager, "", 200, "", "Claire"},
-		{"query token", RoleManager, "", manager, 200, "", "Claire"},
+		{"query token on a stream", RoleManager, "", manager, 200, "", "Claire"},
+		{"query token elsewhere", RoleManager, "", manager, 400, `error="invalid_request"`, ""},
 	}
 
 	for _, tc := range cases {
@@ -64,7 +65,13 @@ func TestRequire_Requests(t *testing.T) {
 			}
 
 			rec := httptest.NewRecorder()
-			Require(tokens, tc.min, next).ServeHTTP(rec, req)
+			// These cases run through RequireForStream, which also reads the query.
+			stream := tc.name == "header and query" || tc.name == "query token on a stream"
+			if stream {
+				RequireForStream(tokens, tc.min, next).ServeHTTP(rec, req)
+			} else {
+				Require(tokens, tc.min, next).ServeHTTP(rec, req)
+			}
 			checkResponse(t, rec, tc.status, tc.challenge, tc.actor)
 
 			if tc.status != 200 {

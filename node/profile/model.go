@@ -109,20 +109,23 @@ type Note struct {
 
 // Customer is a client profile. Address is how staff address her, such as "Ms Tanaka".
 type Customer struct {
-	ID                string       `json:"id"`
-	Name              string       `json:"name"`
-	Address           string       `json:"address,omitempty"`
-	Language          string       `json:"language,omitempty"`
-	FavoriteAssistant string       `json:"favorite_assistant,omitempty"`
-	Consent           Consent      `json:"consent"`
-	Descriptors       []Descriptor `json:"descriptors,omitempty"`
-	Visits            []Visit      `json:"visits,omitempty"`
-	Purchases         []Purchase   `json:"purchases,omitempty"`
-	Inquiries         []Inquiry    `json:"inquiries,omitempty"`
-	Preferences       Preferences  `json:"preferences"`
-	Notes             []Note       `json:"notes,omitempty"`
-	CreatedAt         time.Time    `json:"created_at"`
-	UpdatedAt         time.Time    `json:"updated_at"`
+	ID                string `json:"id"`
+	Name              string `json:"name"`
+	Address           string `json:"address,omitempty"`
+	Language          string `json:"language,omitempty"`
+	FavoriteAssistant string `json:"favorite_assistant,omitempty"`
+	// Origin is the boutique node where she was enrolled, which keeps her when her consent
+	// narrows to store.
+	Origin      string       `json:"origin,omitempty"`
+	Consent     Consent      `json:"consent"`
+	Descriptors []Descriptor `json:"descriptors,omitempty"`
+	Visits      []Visit      `json:"visits,omitempty"`
+	Purchases   []Purchase   `json:"purchases,omitempty"`
+	Inquiries   []Inquiry    `json:"inquiries,omitempty"`
+	Preferences Preferences  `json:"preferences"`
+	Notes       []Note       `json:"notes,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
 }
 
 // Summary is the part of a customer that a search result lists.

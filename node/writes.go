@@ -1,0 +1,116 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/omotenashi/omotenashi/node/profile"
+	"github.com/omotenashi/omotenashi/replicate"
+)
+
+// ErrPending reports a write to a replicated client that no group leader could take: it
+// waits in the node's outbox and is applied once the group is reachable.
+var ErrPending = errors.New("write queued until the group's leader is reachable")
+
+// groupOf returns the Raft group that replicates clients of a consent scope, or nil when
+// the scope stays in this boutique or the node runs alone.
+func (n *Node) groupOf(scope profile.Scope) *replicate.Group {
+	if n.mesh == nil {
+		return nil
+	}
+	switch scope {
+	case profile.ScopeBrand:
+		return n.mesh.groups[brandGroup(n.cfg.Brand)]
+	case profile.ScopeGroup:
+		return n.mesh.groups[groupGroup(n.cfg.Group)]
+	}
+	return nil
+}
+
+// submit sends one command to a group, with a new id. A queued command is ErrPending.
+func (n *Node) submit(ctx context.Context, g *replicate.Group, op, id string, payload any) error {
+	data, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", op, err)
+	}
+	cmd := replicate.Command{ID: profile.NewID(), Op: op, CustomerID: id,
+		Origin: n.cfg.Name, At: now(), Payload: data}
+
+	err = g.Submit(ctx, cmd)
+	if errors.Is(err, replicate.ErrQueued) {
+		n.log.Info("write queued in the outbox", "group", g.Name(), "op", op, "customer", id)
+		return fmt.Errorf("%w: %s of %s", ErrPending, op, id)
+	}
+	var rejected *replicate.RejectedError
+	if errors.As(err, &rejected) {
+		return fmt.Errorf("%w: %s", profile.ErrInvalid, rejected.Reason)
+	}
+	return err
+}
+
+// write applies a change to a client: in the local store for a store client, through her
+// group for a replicated one.
+func (n *Node) write(ctx context.Context, id, op string, payload any) error {
+	c, err := n.store.Get(id)
+	if err != nil {
+		return err
+	}
+	if g := n.groupOf(c.Consent.Scope); g != nil {
+		return n.submit(ctx, g, op, id, payload)
+	}
+	return n.writeLocal(id, op, payload)
+}
+
+// writeLocal applies a change to a store client.
+func (n *Node) writeLocal(id, op string, payload any) error {
+	switch p := payload.(type) {
+	case profile.Visit:
+		return n.store.RecordVisit(id, p)
+	case profile.Purchase:
+		return n.store.RecordPurchase(id, p)
+	case profile.Inquiry:
+		return n.store.RecordInquiry(id, p)
+	case profile.Preferences:
+		return n.store.SetPreferences(id, p)
+	case profile.Note:
+		return n.store.AddNote(id, p)
+	case profile.Descriptor:
+		return n.store.AddDescriptor(id, p)
+	}
+	return fmt.Errorf("%w: %s is not a local write", profile.ErrInvalid, op)
+}
+
+// enrollReplicated submits a new client to her group and waits until this node's replica
+// holds her, so that the caller can read her at once.
+func (n *Node) enrollReplicated(ctx context.Context, g *replicate.Group,
+	c *profile.Customer) error {
+
+	c.Origin = n.cfg.Name
+	c.CreatedAt, c.UpdatedAt = now(), now()
+	if err := profile.Validate(c); err != nil {
+		return err
+	}
+	if err := n.submit(ctx, g, OpEnroll, c.ID, c); err != nil {
+		return err
+	}
+	return n.waitLocal(ctx, c.ID)
+}
+
+// waitLocal waits up to five seconds for a replicated client to reach this node's store.
+func (n *Node) waitLocal(ctx context.Context, id string) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := n.store.Get(id); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("%w: enrollment of %s applied by the leader, not yet here", ErrPending, id)
+}
