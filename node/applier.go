@@ -48,7 +48,8 @@ func groupScope(group string) profile.Scope {
 }
 
 // Apply adds cmd's effect to batch. It is deterministic: it reads only the store and the
-// command, never the clock.
+// command, never the clock. It reads the database, not the batch: replicate commits each
+// command in a batch of its own, so every earlier command is already there.
 func (a applier) Apply(group string, batch *pebble.Batch, cmd replicate.Command) error {
 	store := a.n.store
 	if cmd.Op == OpForget {
@@ -67,7 +68,7 @@ func (a applier) Apply(group string, batch *pebble.Batch, cmd replicate.Command)
 		return a.enroll(group, batch, cmd)
 	}
 
-	c, err := store.ReadIn(batch, cmd.CustomerID)
+	c, err := store.ReadIn(store.DB(), cmd.CustomerID)
 	if err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func (a applier) enroll(group string, batch *pebble.Batch, cmd replicate.Command
 		return fmt.Errorf("%w: enrollment of %s does not belong to group %s",
 			profile.ErrInvalid, cmd.CustomerID, group)
 	}
-	if existing, err := a.n.store.ReadIn(batch, c.ID); err == nil && existing != nil {
+	if existing, err := a.n.store.ReadIn(a.n.store.DB(), c.ID); err == nil && existing != nil {
 		return fmt.Errorf("%w: %s", profile.ErrExists, c.ID)
 	}
 	if err := a.n.store.PutIn(batch, &c); err != nil {

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -100,12 +103,19 @@ func (n *Node) startGossip(key []byte) error {
 		n.learnMember(member)
 	}
 
-	if len(cfg.Join) == 0 {
+	// A restarted node rejoins through the members it knew, as well as the seeds given.
+	seeds := append(append([]string(nil), cfg.Join...), n.loadPeers()...)
+	if len(seeds) == 0 {
 		return nil
 	}
-	joined, err := m.gossip.Join(cfg.Join)
-	if err != nil {
+	joined, err := m.gossip.Join(seeds)
+	if err != nil && len(cfg.Join) > 0 {
 		return fmt.Errorf("join the mesh through %v: %w", cfg.Join, err)
+	}
+	if err != nil {
+		n.log.Warn("no member known from the last run answered; starting alone",
+			"error", err)
+		return nil
 	}
 	n.log.Info("joined the mesh", "contacted", joined)
 	time.Sleep(time.Second) // let membership converge before deciding who bootstraps
@@ -122,7 +132,8 @@ func (n *Node) onMeshEvent(ev mesh.Event) {
 	n.learnMember(ev.Member)
 }
 
-// learnMember records a gossip member's libp2p identity and addresses.
+// learnMember records a gossip member's libp2p identity and addresses, and the gossip
+// addresses of the members, for the next start.
 func (n *Node) learnMember(member mesh.Member) {
 	m := n.mesh
 	id, err := peer.Decode(member.Meta.PeerID)
@@ -131,7 +142,14 @@ func (n *Node) learnMember(member mesh.Member) {
 	}
 	m.mu.Lock()
 	m.peers[id] = member
+	addrs := make([]string, 0, len(m.peers))
+	for pid, other := range m.peers {
+		if pid != m.host.ID() && other.Health == mesh.HealthAlive {
+			addrs = append(addrs, other.Addr)
+		}
+	}
 	m.mu.Unlock()
+	n.savePeers(addrs)
 	if id != m.host.ID() {
 		if err := m.host.AddAddrs(id, member.Meta.P2PAddrs); err != nil {
 			n.log.Warn("mesh member addresses rejected", "member", member.Name, "error", err)
@@ -329,4 +347,28 @@ func (n *Node) stopMesh() {
 	if m.host != nil {
 		m.host.Close()
 	}
+}
+
+// peersFile lists, one per line, the gossip addresses of the members last seen alive.
+const peersFile = "mesh-peers"
+
+// savePeers records the gossip addresses of the live members; a failure is logged.
+func (n *Node) savePeers(addrs []string) {
+	if len(addrs) == 0 {
+		return
+	}
+	sort.Strings(addrs)
+	path := filepath.Join(n.cfg.DataDir, peersFile)
+	if err := os.WriteFile(path, []byte(strings.Join(addrs, "\n")+"\n"), 0o600); err != nil {
+		n.log.Warn("save mesh peers failed", "file", path, "error", err)
+	}
+}
+
+// loadPeers returns the gossip addresses saved by the last run.
+func (n *Node) loadPeers() []string {
+	data, err := os.ReadFile(filepath.Join(n.cfg.DataDir, peersFile))
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(string(data))
 }

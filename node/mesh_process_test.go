@@ -1,0 +1,512 @@
+package node
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/omotenashi/omotenashi/internal/testassets"
+	"github.com/omotenashi/omotenashi/vision"
+)
+
+// processNode is one boutique node running as its own process on loopback.
+type processNode struct {
+	name   string
+	dir    string
+	url    string
+	gossip string
+	token  string
+	bin    string
+	args   []string
+	cmd    *exec.Cmd
+	log    *bytes.Buffer
+}
+
+// buildBinary builds the omotenashi command once for the mesh tests.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "omotenashi")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/omotenashi")
+	cmd.Dir = testassets.Root()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build omotenashi: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// startProcess starts a node process of brand and region, joining join when set, and
+// waits until it serves.
+func startProcess(t *testing.T, bin, key, name, brand, region, join string) *processNode {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	p := &processNode{name: name, dir: dir, log: &bytes.Buffer{},
+		url:    fmt.Sprintf("http://127.0.0.1:%d", freePort(t)),
+		gossip: fmt.Sprintf("127.0.0.1:%d", freePort(t))}
+	onnxDir, onnxLib := testassets.ONNXModelDir(t)
+	_ = onnxLib
+	args := []string{"node", "--data", dir, "--listen", strings.TrimPrefix(p.url, "http://"),
+		"--name", name, "--store", name, "--brand", brand, "--group", "atelier",
+		"--region", region, "--mesh-key", key, "--gossip", p.gossip,
+		"--p2p", fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", freePort(t)), "--profile", "loopback",
+		"--workers", "1", "--models", testassets.ModelDir(t), "--onnx-models", onnxDir}
+	if join != "" {
+		args = append(args, "--join", join)
+	}
+	p.bin, p.args = bin, args
+	p.spawn(t)
+	t.Cleanup(func() { p.stop() })
+	token, err := os.ReadFile(filepath.Join(dir, AdminTokenFile))
+	if err != nil {
+		t.Fatalf("%s admin token: %v", name, err)
+	}
+	p.token = strings.TrimSpace(string(token))
+	return p
+}
+
+// spawn starts the node's process and waits until it serves.
+func (p *processNode) spawn(t *testing.T) {
+	t.Helper()
+	p.cmd = exec.Command(p.bin, p.args...)
+	p.cmd.Dir = testassets.Root()
+	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", p.name, err)
+	}
+	p.waitServing(t)
+}
+
+func (p *processNode) waitServing(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(p.url + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			return
+		}
+		if p.cmd.ProcessState != nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("%s did not start:\n%s", p.name, p.log)
+}
+
+// stop interrupts the node and waits for it.
+func (p *processNode) stop() {
+	if p.cmd.Process == nil || p.cmd.ProcessState != nil {
+		return
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// identify posts a photo and returns the decisions.
+func (p *processNode) identify(t *testing.T, photo []byte) []Identified {
+	t.Helper()
+	status, data := callWith(t, p.token, "POST", p.url+"/v1/identify", "image/jpeg",
+		bytes.NewReader(photo))
+	if status != http.StatusOK {
+		t.Fatalf("%s identify: %d %s", p.name, status, data)
+	}
+	var out identifyResult
+	mustUnmarshal(t, data, &out)
+	return out.Faces
+}
+
+// enroll enrolls a client with a consent scope and returns her id.
+func (p *processNode) enroll(t *testing.T, name, scope string, photo []byte) string {
+	t.Helper()
+	body, ct := enrollForm(t, map[string]string{"name": name, "consent": scope},
+		map[string][]byte{"photo.jpg": photo})
+	status, data := callWith(t, p.token, "POST", p.url+"/v1/customers", ct, body)
+	if status != http.StatusCreated {
+		t.Fatalf("%s enroll %s: %d %s", p.name, name, status, data)
+	}
+	var out struct{ ID string }
+	mustUnmarshal(t, data, &out)
+	return out.ID
+}
+
+// recognizes reports whether any face of photo is a candidate or match for id on p.
+func (p *processNode) recognizes(t *testing.T, photo []byte, id string) bool {
+	t.Helper()
+	for _, f := range p.identify(t, photo) {
+		if f.Customer != nil && f.Customer.ID == id {
+			return true
+		}
+		for _, c := range f.Candidates {
+			if c.ID == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// eventually retries cond every 200 ms until it holds or timeout passes.
+func eventually(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return true
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return cond()
+}
+
+// faceCrop returns the face of a sample photo that contains point, cropped as a JPEG.
+func faceCrop(t *testing.T, p *processNode, sample string, point [2]int) []byte {
+	t.Helper()
+	data := testassets.ReadFile(t, testassets.Sample(t, sample))
+	for _, f := range p.identify(t, data) {
+		box := f.Box
+		if point[0] >= box[0] && point[0] < box[2] && point[1] >= box[1] && point[1] < box[3] {
+			rect := imageRect(box)
+			crop, err := vision.CropJPEG(data, vision.DefaultLimits(), rect, 400)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return crop
+		}
+	}
+	t.Fatalf("no face at %v in %s", point, sample)
+	return nil
+}
+
+// dbHolds reports whether any file of a node's database contains text.
+func dbHolds(t *testing.T, p *processNode, text string) []string {
+	t.Helper()
+	var found []string
+	filepath.Walk(p.dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err == nil && bytes.Contains(data, []byte(text)) {
+			found = append(found, path)
+		}
+		return nil
+	})
+	return found
+}
+
+// meshStatus reads a node's view of the mesh.
+func (p *processNode) meshStatus(t *testing.T) MeshStatus {
+	t.Helper()
+	status, data := callWith(t, p.token, "GET", p.url+"/v1/mesh", "", nil)
+	if status != http.StatusOK {
+		t.Fatalf("%s mesh status: %d %s", p.name, status, data)
+	}
+	var st MeshStatus
+	if err := json.Unmarshal(data, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// groupSize returns the voters and non-voters of a group as p sees it.
+func groupSize(st MeshStatus, group string) int {
+	for _, g := range st.Groups {
+		if g.Group == group {
+			return len(g.Voters) + len(g.Nonvoters)
+		}
+	}
+	return 0
+}
+
+func imageRect(box [4]int) image.Rectangle { return image.Rect(box[0], box[1], box[2], box[3]) }
+
+// TestMesh_ConsentScopes runs four boutiques as processes: three of the brand "maison" in
+// three regions and one of the sister brand "soeur", all in the group "atelier". A brand
+// client reaches the brand's boutiques only, a group client every boutique, a store client
+// none but her own; a forget on another boutique erases her everywhere.
+func TestMesh_ConsentScopes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts four node processes: skipped with -short")
+	}
+	bin := buildBinary(t)
+	key := filepath.Join(t.TempDir(), "mesh.key")
+	if out, err := exec.Command(bin, "mesh", "keygen", key).CombinedOutput(); err != nil {
+		t.Fatalf("mesh keygen: %v\n%s", err, out)
+	}
+
+	paris := startProcess(t, bin, key, "paris", "maison", "eu", "")
+	saigon := startProcess(t, bin, key, "saigon", "maison", "asia", paris.gossip)
+	newyork := startProcess(t, bin, key, "newyork", "maison", "us", paris.gossip)
+	soeur := startProcess(t, bin, key, "soeur-paris", "soeur", "eu", paris.gossip)
+	nodes := []*processNode{paris, saigon, newyork, soeur}
+
+	converged := eventually(30*time.Second, func() bool {
+		st := paris.meshStatus(t)
+		return groupSize(st, "brand:maison") == 3 && groupSize(st, "group:atelier") == 4
+	})
+	if !converged {
+		t.Fatalf("groups did not form: %+v", paris.meshStatus(t).Groups)
+	}
+
+	// The demo client is in sample1 (enrollment crop) and sample3 (a different photo).
+	claire := faceCrop(t, paris, "sample1.jpg", [2]int{1558, 340})
+	claireAgain := testassets.ReadFile(t, testassets.Sample(t, "sample3.jpg"))
+	brandID := paris.enroll(t, "Claire Brand", "brand", claire)
+
+	if !eventually(10*time.Second, func() bool { return newyork.recognizes(t, claireAgain, brandID) }) {
+		t.Errorf("brand client not recognized in New York from another photo")
+	}
+	if soeur.recognizes(t, claireAgain, brandID) {
+		t.Errorf("brand client recognized at the sister brand")
+	}
+
+	// A stranger of sample2 becomes a group client, one of sample6 a store client.
+	groupFace := faceCrop(t, paris, "sample2.jpg", [2]int{1537, 303})
+	groupID := saigon.enroll(t, "Gabrielle Group", "group", groupFace)
+	for _, n := range nodes {
+		if !eventually(10*time.Second, func() bool { return n.recognizes(t, groupFace, groupID) }) {
+			t.Errorf("group client not recognized at %s", n.name)
+		}
+	}
+
+	storeFace := faceCrop(t, paris, "sample6.jpg", [2]int{364, 650})
+	storeID := paris.enroll(t, "Solange Storeonly", "store", storeFace)
+	if !paris.recognizes(t, storeFace, storeID) {
+		t.Errorf("store client not recognized in her own boutique")
+	}
+	time.Sleep(2 * time.Second) // time in which a leak would have replicated
+	for _, n := range nodes[1:] {
+		if n.recognizes(t, storeFace, storeID) {
+			t.Errorf("store client recognized at %s", n.name)
+		}
+		if files := dbHolds(t, n, "Solange Storeonly"); len(files) > 0 {
+			t.Errorf("store client's name found at %s in %v", n.name, files)
+		}
+	}
+
+	// Forget the brand client from Saigon: gone in every brand boutique.
+	status, data := callWith(t, saigon.token, "DELETE", saigon.url+"/v1/customers/"+brandID, "", nil)
+	if status != http.StatusOK {
+		t.Fatalf("forget at saigon: %d %s", status, data)
+	}
+	for _, n := range nodes[:3] {
+		gone := eventually(10*time.Second, func() bool {
+			status, _ := callWith(t, n.token, "GET", n.url+"/v1/customers/"+brandID, "", nil)
+			return status == http.StatusGone
+		})
+		if !gone {
+			t.Errorf("forgotten client still readable at %s", n.name)
+		}
+		if n.recognizes(t, claireAgain, brandID) {
+			t.Errorf("forgotten client still recognized at %s", n.name)
+		}
+	}
+
+}
+
+// leaderOf returns the node a group's leader is, as p sees it, or nil.
+func leaderOf(t *testing.T, p *processNode, nodes []*processNode, group string) *processNode {
+	t.Helper()
+	st := p.meshStatus(t)
+	for _, g := range st.Groups {
+		if g.Group != group {
+			continue
+		}
+		for _, n := range nodes {
+			if n.cmd.ProcessState == nil && string(g.Leader) == n.meshStatus(t).PeerID {
+				return n
+			}
+		}
+	}
+	return nil
+}
+
+// purchase records a purchase of sku on p and returns the HTTP status.
+func (p *processNode) purchase(t *testing.T, id, sku string) int {
+	t.Helper()
+	body := fmt.Sprintf(`{"sku":%q,"price":100,"currency":"EUR"}`, sku)
+	status, data := callWithTimeout(t, p.token, "POST",
+		p.url+"/v1/customers/"+id+"/purchases", strings.NewReader(body), 20*time.Second)
+	if status != http.StatusCreated && status != http.StatusAccepted {
+		t.Logf("%s purchase %s: %d %s", p.name, sku, status, data)
+	}
+	return status
+}
+
+// callWithTimeout is callWith for a node that may be paused or dead: it returns status 0
+// when the request fails.
+func callWithTimeout(t *testing.T, token, method, url string, body *strings.Reader,
+	timeout time.Duration) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := (&http.Client{Timeout: timeout}).Do(req)
+	if err != nil {
+		return 0, nil
+	}
+	defer res.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(res.Body)
+	return res.StatusCode, buf.Bytes()
+}
+
+// skuCounts returns how many times each SKU is among a client's purchases on p.
+func (p *processNode) skuCounts(t *testing.T, id string) map[string]int {
+	t.Helper()
+	status, data := callWith(t, p.token, "GET", p.url+"/v1/customers/"+id, "", nil)
+	if status != http.StatusOK {
+		return nil
+	}
+	var c struct {
+		Purchases []struct{ SKU string }
+	}
+	mustUnmarshal(t, data, &c)
+	counts := map[string]int{}
+	for _, pu := range c.Purchases {
+		counts[pu.SKU]++
+	}
+	return counts
+}
+
+// TestMesh_FailoverAndOutbox kills the brand group's leader with SIGKILL in the middle of a
+// stream of writes, then cuts a node off and lets it write into its outbox. Every write
+// that was acknowledged (201) or queued (202) is applied exactly once on every survivor.
+func TestMesh_FailoverAndOutbox(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts three node processes: skipped with -short")
+	}
+	bin := buildBinary(t)
+	key := filepath.Join(t.TempDir(), "mesh.key")
+	if out, err := exec.Command(bin, "mesh", "keygen", key).CombinedOutput(); err != nil {
+		t.Fatalf("mesh keygen: %v\n%s", err, out)
+	}
+	paris := startProcess(t, bin, key, "paris", "maison", "eu", "")
+	saigon := startProcess(t, bin, key, "saigon", "maison", "asia", paris.gossip)
+	newyork := startProcess(t, bin, key, "newyork", "maison", "us", paris.gossip)
+	nodes := []*processNode{paris, saigon, newyork}
+	voters := eventually(30*time.Second, func() bool {
+		for _, g := range paris.meshStatus(t).Groups {
+			if g.Group == "brand:maison" && len(g.Voters) == 3 {
+				return true
+			}
+		}
+		return false
+	})
+	if !voters {
+		t.Fatalf("brand group has no three voters: %+v", paris.meshStatus(t).Groups)
+	}
+
+	leader := leaderOf(t, paris, nodes, "brand:maison")
+	if leader == nil {
+		t.Fatal("no leader")
+	}
+	var writer *processNode
+	for _, n := range nodes {
+		if n != leader {
+			writer = n
+			break
+		}
+	}
+	id := writer.enroll(t, "Claire Brand", "brand", faceCrop(t, writer, "sample1.jpg",
+		[2]int{1558, 340}))
+
+	// A stream of 40 writes from a follower; the leader is killed after the 15th.
+	written := map[string]int{}
+	for i := range 40 {
+		if i == 15 {
+			leader.cmd.Process.Kill()
+			leader.cmd.Wait()
+		}
+		sku := fmt.Sprintf("SKU-%02d", i)
+		written[sku] = writer.purchase(t, id, sku)
+	}
+	var survivors []*processNode
+	for _, n := range nodes {
+		if n != leader {
+			survivors = append(survivors, n)
+		}
+	}
+	checkApplied(t, survivors, id, written)
+
+	// The killed node comes back on its disk and catches up with what it missed.
+	leader.spawn(t)
+	checkApplied(t, nodes, id, written)
+
+	// Cut New York off by pausing the other two: its writes wait in its outbox, answered
+	// 202, and are applied once when the others are back.
+	paused := []*processNode{}
+	for _, n := range nodes {
+		if n != newyork {
+			n.cmd.Process.Signal(syscall.SIGSTOP)
+			paused = append(paused, n)
+		}
+	}
+	for i := range 5 {
+		sku := fmt.Sprintf("CUT-%d", i)
+		written[sku] = newyork.purchase(t, id, sku)
+		if written[sku] != http.StatusAccepted {
+			t.Errorf("write while cut off: status %d, want 202", written[sku])
+		}
+	}
+	for _, n := range paused {
+		n.cmd.Process.Signal(syscall.SIGCONT)
+	}
+	checkApplied(t, nodes, id, written)
+	t.Logf("statuses of the writes: %v", written)
+}
+
+// checkApplied waits until every acknowledged or queued write is on every node, then
+// checks that none is there twice.
+func checkApplied(t *testing.T, nodes []*processNode, id string, written map[string]int) {
+	t.Helper()
+	for _, n := range nodes {
+		complete := eventually(30*time.Second, func() bool {
+			counts := n.skuCounts(t, id)
+			for sku, status := range written {
+				if (status == http.StatusCreated || status == http.StatusAccepted) &&
+					counts[sku] == 0 {
+					return false
+				}
+			}
+			return true
+		})
+		if !complete {
+			t.Errorf("%s lacks acknowledged writes: has %v", n.name, n.skuCounts(t, id))
+		}
+		for sku, count := range n.skuCounts(t, id) {
+			if count > 1 {
+				t.Errorf("%s applied %s %d times", n.name, sku, count)
+			}
+		}
+	}
+}
