@@ -123,10 +123,13 @@ func (n *Node) handleEvents(w http.ResponseWriter, r *http.Request) {
 
 // Status is what /v1/status reports about the node.
 type Status struct {
-	Store       string            `json:"store"`
-	Engine      string            `json:"engine"`
-	Customers   int               `json:"customers"`
-	Descriptors int               `json:"descriptors"`
+	Store       string `json:"store"`
+	Engine      string `json:"engine"`
+	Customers   int    `json:"customers"`
+	Descriptors int    `json:"descriptors"`
+	// NeedPhotos counts clients with no descriptor of the recognition engine: enrolled
+	// while the node ran another engine, they are not recognized until a photo is added.
+	NeedPhotos  int               `json:"need_photos"`
 	Workers     int               `json:"workers"`
 	Camera      string            `json:"camera,omitempty"`
 	CameraState string            `json:"camera_state,omitempty"`
@@ -142,6 +145,7 @@ func (n *Node) handleStatus(w http.ResponseWriter, r *http.Request) {
 		Engine:      n.cfg.Engine,
 		Customers:   g.Clients(),
 		Descriptors: g.Len(),
+		NeedPhotos:  max(0, int(n.store.Stats().Customers)-g.Clients()),
 		Workers:     n.rec.Workers(),
 		Camera:      source,
 		CameraState: state,
