@@ -4,10 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
+	"github.com/omotenashi/omotenashi/internal/assetpath"
 	"github.com/omotenashi/omotenashi/vision"
 	"github.com/omotenashi/omotenashi/vision/decide"
 )
@@ -153,24 +152,8 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// FindModels returns the first folder holding the dlib models among assets/dlib under the
-// working folder and assets/dlib beside the executable or its parent, or "" when none does.
+// FindModels returns the folder of the dlib models that `make assets` unpacked, found under
+// the working folder or beside the executable, or "" when there is none.
 func FindModels() string {
-	var candidates []string
-	if wd, err := os.Getwd(); err == nil {
-		candidates = append(candidates, filepath.Join(wd, "assets", "dlib"))
-	}
-	if exe, err := os.Executable(); err == nil {
-		dir := filepath.Dir(exe)
-		candidates = append(candidates,
-			filepath.Join(dir, "assets", "dlib"),
-			filepath.Join(dir, "..", "assets", "dlib"))
-	}
-
-	for _, dir := range candidates {
-		if _, err := os.Stat(filepath.Join(dir, vision.ModelFiles[0])); err == nil {
-			return dir
-		}
-	}
-	return ""
+	return assetpath.Find("dlib", vision.ModelFiles[0])
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/omotenashi/omotenashi/internal/assetpath"
 )
 
 // Model files that Open loads from Config.ModelDir.
@@ -80,36 +82,15 @@ func (cfg Config) check() error {
 // FindModels returns the first of assets/onnx under the working folder, beside the
 // executable or one level above it that contains the models, or "" when none does.
 func FindModels() string {
-	return findAsset("onnx", FeatureModel)
+	return assetpath.Find("onnx", FeatureModel)
 }
 
 // FindLibrary returns the path of ONNX Runtime's library under assets/onnxruntime, searched
 // like FindModels, or "" when none is found.
 func FindLibrary() string {
-	dir := findAsset("onnxruntime", LibraryFile)
+	dir := assetpath.Find("onnxruntime", LibraryFile)
 	if dir == "" {
 		return ""
 	}
 	return filepath.Join(dir, LibraryFile)
-}
-
-// findAsset returns the first candidate folder assets/sub that contains file.
-func findAsset(sub, file string) string {
-	var candidates []string
-	if wd, err := os.Getwd(); err == nil {
-		candidates = append(candidates, filepath.Join(wd, "assets", sub))
-	}
-	if exe, err := os.Executable(); err == nil {
-		dir := filepath.Dir(exe)
-		candidates = append(candidates,
-			filepath.Join(dir, "assets", sub),
-			filepath.Join(dir, "..", "assets", sub))
-	}
-
-	for _, dir := range candidates {
-		if _, err := os.Stat(filepath.Join(dir, file)); err == nil {
-			return dir
-		}
-	}
-	return ""
 }
