@@ -4,17 +4,40 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/hashicorp/raft"
+
 	"github.com/omotenashi/omotenashi/mesh"
 	"github.com/omotenashi/omotenashi/replicate"
 )
 
 // MeshStatus is what /v1/mesh reports: the members gossip sees and each Raft group's view.
 type MeshStatus struct {
-	Name    string             `json:"name"`
-	PeerID  string             `json:"peer_id"`
-	Members []MeshMember       `json:"members"`
-	Groups  []replicate.Status `json:"groups"`
-	Pending int                `json:"pending_writes"`
+	Name    string       `json:"name"`
+	PeerID  string       `json:"peer_id"`
+	Members []MeshMember `json:"members"`
+	Groups  []GroupView  `json:"groups"`
+	Pending int          `json:"pending_writes"`
+}
+
+// GroupView is one Raft group as this node sees it, with members named as gossip names
+// them. Match index and lag come from the leader only.
+type GroupView struct {
+	Group        string            `json:"group"`
+	State        string            `json:"state"`
+	Term         uint64            `json:"term"`
+	Leader       string            `json:"leader"`
+	LeaderID     string            `json:"leader_id"`
+	AppliedIndex uint64            `json:"applied_index"`
+	LastIndex    uint64            `json:"last_index"`
+	Members      []GroupMemberView `json:"members"`
+}
+
+// GroupMemberView is one member of a Raft group.
+type GroupMemberView struct {
+	Name       string `json:"name"`
+	Role       string `json:"role"`
+	MatchIndex uint64 `json:"match_index"`
+	Lag        uint64 `json:"lag"`
 }
 
 // MeshMember is one boutique as gossip sees it.
@@ -45,19 +68,45 @@ func (n *Node) MeshStatus() MeshStatus {
 	}
 	sort.Slice(st.Members, func(i, j int) bool { return st.Members[i].Name < st.Members[j].Name })
 
+	names := map[string]string{}
+	for _, member := range st.Members {
+		names[member.PeerID] = member.Name
+	}
 	for _, g := range m.groups {
 		gs, err := g.Status()
 		if err != nil {
 			n.log.Warn("group status failed", "group", g.Name(), "error", err)
 			continue
 		}
-		st.Groups = append(st.Groups, gs)
+		st.Groups = append(st.Groups, groupView(gs, names))
 		if pending, err := g.Pending(); err == nil {
 			st.Pending += len(pending)
 		}
 	}
 	sort.Slice(st.Groups, func(i, j int) bool { return st.Groups[i].Group < st.Groups[j].Group })
 	return st
+}
+
+func groupView(gs replicate.Status, names map[string]string) GroupView {
+	name := func(id string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}
+	v := GroupView{Group: gs.Group, State: gs.State.String(), Term: gs.Term,
+		Leader: name(string(gs.Leader)), LeaderID: string(gs.Leader),
+		AppliedIndex: gs.AppliedIndex, LastIndex: gs.LastLogIndex}
+	for _, m := range gs.Members {
+		role := "voter"
+		if m.Suffrage != raft.Voter {
+			role = "non-voter"
+		}
+		v.Members = append(v.Members, GroupMemberView{Name: name(string(m.ID)), Role: role,
+			MatchIndex: m.MatchIndex, Lag: m.Lag})
+	}
+	sort.Slice(v.Members, func(i, j int) bool { return v.Members[i].Name < v.Members[j].Name })
+	return v
 }
 
 func memberView(m mesh.Member) MeshMember {

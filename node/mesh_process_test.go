@@ -234,14 +234,25 @@ func (p *processNode) meshStatus(t *testing.T) MeshStatus {
 	return st
 }
 
-// groupSize returns the voters and non-voters of a group as p sees it.
+// groupSize returns the members of a group as p sees it.
 func groupSize(st MeshStatus, group string) int {
+	return len(groupMembers(st, group, ""))
+}
+
+// groupMembers returns the names of a group's members of a role, or of any role for "".
+func groupMembers(st MeshStatus, group, role string) []string {
+	var names []string
 	for _, g := range st.Groups {
-		if g.Group == group {
-			return len(g.Voters) + len(g.Nonvoters)
+		if g.Group != group {
+			continue
+		}
+		for _, m := range g.Members {
+			if role == "" || m.Role == role {
+				names = append(names, m.Name)
+			}
 		}
 	}
-	return 0
+	return names
 }
 
 func imageRect(box [4]int) image.Rectangle { return image.Rect(box[0], box[1], box[2], box[3]) }
@@ -333,13 +344,12 @@ func TestMesh_ConsentScopes(t *testing.T) {
 // leaderOf returns the node a group's leader is, as p sees it, or nil.
 func leaderOf(t *testing.T, p *processNode, nodes []*processNode, group string) *processNode {
 	t.Helper()
-	st := p.meshStatus(t)
-	for _, g := range st.Groups {
+	for _, g := range p.meshStatus(t).Groups {
 		if g.Group != group {
 			continue
 		}
 		for _, n := range nodes {
-			if n.cmd.ProcessState == nil && string(g.Leader) == n.meshStatus(t).PeerID {
+			if g.Leader == n.name {
 				return n
 			}
 		}
@@ -415,12 +425,7 @@ func TestMesh_FailoverAndOutbox(t *testing.T) {
 	newyork := startProcess(t, bin, key, "newyork", "maison", "us", paris.gossip)
 	nodes := []*processNode{paris, saigon, newyork}
 	voters := eventually(30*time.Second, func() bool {
-		for _, g := range paris.meshStatus(t).Groups {
-			if g.Group == "brand:maison" && len(g.Voters) == 3 {
-				return true
-			}
-		}
-		return false
+		return len(groupMembers(paris.meshStatus(t), "brand:maison", "voter")) == 3
 	})
 	if !voters {
 		t.Fatalf("brand group has no three voters: %+v", paris.meshStatus(t).Groups)

@@ -222,7 +222,7 @@ func (n *Node) openGroup(name string, bootstrap bool) (*replicate.Group, error) 
 	if err != nil {
 		return nil, err
 	}
-	log := n.log.With("component", "raft", "group", name)
+	log := n.log.With("component", "raft")
 	transport := raft.NewNetworkTransport(mesh.NewStreamLayer(m.host, proto), 3,
 		10*time.Second, slog.NewLogLogger(log.Handler(), slog.LevelDebug).Writer())
 

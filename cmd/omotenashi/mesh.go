@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"text/tabwriter"
 
 	"github.com/omotenashi/omotenashi/mesh"
+	"github.com/omotenashi/omotenashi/node"
 )
 
 // runMesh runs `mesh keygen FILE`, which writes a new mesh key, and `mesh status`, which
@@ -36,11 +38,30 @@ func runMesh(_ context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		var out map[string]any
-		if err := c.do("GET", "/v1/mesh", "", nil, &out); err != nil {
+		var st node.MeshStatus
+		if err := c.do("GET", "/v1/mesh", "", nil, &st); err != nil {
 			return err
 		}
-		return printJSON(stdout, out)
+		return writeMeshStatus(stdout, st)
 	}
 	return fmt.Errorf("unknown mesh command %q: want keygen or status", args[0])
+}
+
+// writeMeshStatus prints the members and each group's leader, members, roles and lag.
+func writeMeshStatus(w io.Writer, st node.MeshStatus) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "node %s, %d writes pending\n\nMEMBER\tREGION\tBRAND\tGROUP\tHEALTH\n",
+		st.Name, st.Pending)
+	for _, m := range st.Members {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Region, m.Brand, m.Group, m.Health)
+	}
+	for _, g := range st.Groups {
+		fmt.Fprintf(tw, "\n%s\tleader %s\tterm %d\tapplied %d of %d\tthis node %s\n",
+			g.Group, g.Leader, g.Term, g.AppliedIndex, g.LastIndex, g.State)
+		fmt.Fprintln(tw, "  MEMBER\tROLE\tMATCH\tLAG")
+		for _, m := range g.Members {
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", m.Name, m.Role, m.MatchIndex, m.Lag)
+		}
+	}
+	return tw.Flush()
 }
