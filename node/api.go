@@ -31,6 +31,8 @@ func (n *Node) Handler() http.Handler {
 	assistant("POST /v1/customers/{id}/inquiries", n.handleRecordInquiry)
 	assistant("POST /v1/customers/{id}/notes", n.handleAddNote)
 	assistant("PUT /v1/customers/{id}/preferences", n.handleSetPreferences)
+	manager("PUT /v1/customers/{id}/consent", n.handleChangeConsent)
+	assistant("GET /v1/pending", n.handlePending)
 
 	assistant("POST /v1/identify", n.handleIdentify)
 	assistant("GET /v1/arrivals", n.handleArrivals)

@@ -287,3 +287,36 @@ func (n *Node) respondUpdate(w http.ResponseWriter, r *http.Request, action stri
 	n.record(r, action, id, "")
 	writeJSON(w, http.StatusCreated, map[string]string{"id": id, "status": "recorded"})
 }
+
+// handleChangeConsent moves a client to another consent scope: {"scope": "store"}, with
+// an optional "text_version" of the consent text she agreed to.
+func (n *Node) handleChangeConsent(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Scope       string `json:"scope"`
+		TextVersion string `json:"text_version"`
+	}
+	if err := decodeJSON(r.Body, &body); err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	scope, err := profile.ParseScope(body.Scope)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	if body.TextVersion == "" {
+		body.TextVersion = DefaultConsentText
+	}
+	id := r.PathValue("id")
+	err = n.ChangeConsent(r.Context(), id, scope, body.TextVersion, actor(r))
+	n.respondUpdate(w, r, "change-consent", err)
+}
+
+func (n *Node) handlePending(w http.ResponseWriter, r *http.Request) {
+	pending, err := n.Pending()
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"pending": pending})
+}

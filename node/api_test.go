@@ -254,3 +254,29 @@ func TestAPI_QueryTokenOnlyForEvents(t *testing.T) {
 		t.Errorf("query token on a normal route: %d, want 400", status)
 	}
 }
+
+func TestAPI_ChangeConsentAlone(t *testing.T) {
+	tn := mustStartNode(t, nil)
+	id := tn.mustEnroll(t, "Aiko Tanaka", map[string][]byte{
+		"a.jpg": testassets.ReadFile(t, "../vision/testdata/face.jpg"),
+	})
+	status, data := tn.call(t, "PUT", "/v1/customers/"+id+"/consent", "application/json",
+		strings.NewReader(`{"scope":"group","text_version":"2026-02"}`))
+	if status != http.StatusCreated {
+		t.Fatalf("change consent: %d %s", status, data)
+	}
+	status, data = tn.call(t, "GET", "/v1/customers/"+id, "", nil)
+	if status != http.StatusOK || !strings.Contains(string(data), `"scope": "group"`) ||
+		!strings.Contains(string(data), "2026-02") {
+		t.Errorf("consent after change: %d %s", status, data)
+	}
+	status, _ = tn.call(t, "PUT", "/v1/customers/"+id+"/consent", "application/json",
+		strings.NewReader(`{"scope":"planet"}`))
+	if status != http.StatusBadRequest {
+		t.Errorf("unknown scope: %d, want 400", status)
+	}
+	status, data = tn.call(t, "GET", "/v1/pending", "", nil)
+	if status != http.StatusOK || !strings.Contains(string(data), `"pending": []`) {
+		t.Errorf("pending alone: %d %s", status, data)
+	}
+}

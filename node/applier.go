@@ -78,7 +78,7 @@ func (a applier) Apply(group string, batch *pebble.Batch, cmd replicate.Command)
 	c.UpdatedAt = cmd.At
 	if c.Consent.Scope != groupScope(group) {
 		// Her consent no longer reaches this group: she leaves every replica of it.
-		return a.leave(batch, c)
+		return a.leave(batch, c, cmd.Origin)
 	}
 	if err := store.PutIn(batch, c); err != nil {
 		return err
@@ -96,23 +96,29 @@ func (a applier) enroll(group string, batch *pebble.Batch, cmd replicate.Command
 		return fmt.Errorf("%w: enrollment of %s does not belong to group %s",
 			profile.ErrInvalid, cmd.CustomerID, group)
 	}
-	if existing, err := a.n.store.ReadIn(a.n.store.DB(), c.ID); err == nil && existing != nil {
+	// A copy of her under another scope is the one her widened consent replaces: a store
+	// client at the boutique that widened it, or a brand client moving to the group.
+	existing, err := a.n.store.ReadIn(a.n.store.DB(), c.ID)
+	if err == nil && existing.Consent.Scope == c.Consent.Scope {
 		return fmt.Errorf("%w: %s", profile.ErrExists, c.ID)
 	}
 	if err := a.n.store.PutIn(batch, &c); err != nil {
 		return err
 	}
+	a.n.engines.remove(c.ID)
 	return a.n.engines.add(c.ID, c.Descriptors)
 }
 
 // leave removes a client whose consent scope no longer covers this group, with no
-// tombstone. The node she was enrolled at keeps her as a store client, in the same batch.
-func (a applier) leave(batch *pebble.Batch, c *profile.Customer) error {
+// tombstone: she did not withdraw. When her consent narrowed to store, the boutique that
+// recorded the change (origin) keeps her, in the same batch.
+func (a applier) leave(batch *pebble.Batch, c *profile.Customer, origin string) error {
 	if err := a.n.store.DeleteIn(batch, c.ID); err != nil {
 		return err
 	}
 	a.n.engines.remove(c.ID)
-	if c.Consent.Scope == profile.ScopeStore && c.Origin == a.n.cfg.Name {
+	if c.Consent.Scope == profile.ScopeStore && origin == a.n.cfg.Name {
+		c.Origin = origin
 		if err := a.n.store.PutIn(batch, c); err != nil {
 			return err
 		}

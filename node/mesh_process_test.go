@@ -321,8 +321,33 @@ func TestMesh_ConsentScopes(t *testing.T) {
 		}
 	}
 
+	// A second brand client narrows her consent to store in Saigon: she leaves Paris and
+	// New York, and Saigon keeps her.
+	narrowFace := faceCrop(t, paris, "sample4.jpg", [2]int{722, 220})
+	narrowID := paris.enroll(t, "Nadia Narrowed", "brand", narrowFace)
+	if !eventually(10*time.Second, func() bool { return saigon.recognizes(t, narrowFace, narrowID) }) {
+		t.Fatalf("brand client not replicated to Saigon")
+	}
+	status, data := callWith(t, saigon.token, "PUT", saigon.url+"/v1/customers/"+narrowID+
+		"/consent", "application/json", strings.NewReader(`{"scope":"store"}`))
+	if status != http.StatusCreated {
+		t.Fatalf("narrow consent: %d %s", status, data)
+	}
+	for _, n := range []*processNode{paris, newyork} {
+		left := eventually(10*time.Second, func() bool {
+			status, _ := callWith(t, n.token, "GET", n.url+"/v1/customers/"+narrowID, "", nil)
+			return status == http.StatusNotFound
+		})
+		if !left {
+			t.Errorf("client narrowed to store still at %s", n.name)
+		}
+	}
+	if !saigon.recognizes(t, narrowFace, narrowID) {
+		t.Errorf("client narrowed to store no longer recognized in Saigon")
+	}
+
 	// Forget the brand client from Saigon: gone in every brand boutique.
-	status, data := callWith(t, saigon.token, "DELETE", saigon.url+"/v1/customers/"+brandID, "", nil)
+	status, data = callWith(t, saigon.token, "DELETE", saigon.url+"/v1/customers/"+brandID, "", nil)
 	if status != http.StatusOK {
 		t.Fatalf("forget at saigon: %d %s", status, data)
 	}

@@ -114,3 +114,72 @@ func (n *Node) waitLocal(ctx context.Context, id string) error {
 	}
 	return fmt.Errorf("%w: enrollment of %s applied by the leader, not yet here", ErrPending, id)
 }
+
+// ChangeConsent moves a client to another consent scope. Her profile leaves the replicas
+// her new scope does not reach, and reaches those it newly does: a move to store keeps her
+// in this boutique only; a move from store to brand or group replicates her whole profile.
+func (n *Node) ChangeConsent(ctx context.Context, id string, scope profile.Scope,
+	textVersion, by string) error {
+
+	c, err := n.store.Get(id)
+	if err != nil {
+		return err
+	}
+	if c.Consent.Scope == scope {
+		return nil
+	}
+	consent := profile.Consent{Scope: scope, GivenAt: now(), TextVersion: textVersion,
+		TakenBy: by}
+	oldGroup, newGroup := n.groupOf(c.Consent.Scope), n.groupOf(scope)
+
+	// Leave the old scope's group: its replicas delete her, and a narrowing to store keeps
+	// her here, at the boutique that recorded it.
+	if oldGroup != nil {
+		if err := n.submit(ctx, oldGroup, OpUpdateConsent, id, consent); err != nil {
+			return err
+		}
+	}
+
+	// Enter the new scope's group with her whole profile.
+	if newGroup != nil {
+		c.Consent, c.UpdatedAt = consent, now()
+		return n.submit(ctx, newGroup, OpEnroll, id, c)
+	}
+	if oldGroup == nil {
+		_, err := n.store.Update(id, func(stored *profile.Customer) error {
+			stored.Consent = consent
+			return nil
+		})
+		return err
+	}
+	return nil
+}
+
+// PendingWrite is a write waiting in the outbox for its group's leader.
+type PendingWrite struct {
+	Group      string    `json:"group"`
+	ID         string    `json:"id"`
+	Op         string    `json:"op"`
+	CustomerID string    `json:"customer_id"`
+	At         time.Time `json:"at"`
+}
+
+// Pending lists the writes of this node still waiting in its outboxes, oldest first per
+// group.
+func (n *Node) Pending() ([]PendingWrite, error) {
+	out := []PendingWrite{}
+	if n.mesh == nil {
+		return out, nil
+	}
+	for name, g := range n.mesh.groups {
+		cmds, err := g.Pending()
+		if err != nil {
+			return nil, fmt.Errorf("list pending writes of %s: %w", name, err)
+		}
+		for _, c := range cmds {
+			out = append(out, PendingWrite{Group: name, ID: c.ID, Op: c.Op,
+				CustomerID: c.CustomerID, At: c.At})
+		}
+	}
+	return out, nil
+}
