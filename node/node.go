@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/omotenashi/omotenashi/node/auth"
@@ -71,6 +72,10 @@ func Open(cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("restrict data folder %s: %w", cfg.DataDir, err)
 	}
 	store, err := profile.Open(filepath.Join(cfg.DataDir, "db"), profile.WithLogger(log))
+	if errors.Is(err, syscall.EAGAIN) {
+		return nil, fmt.Errorf("open profile store: data folder %s is in use, "+
+			"probably by another node: %w", cfg.DataDir, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open profile store: %w", err)
 	}
@@ -221,6 +226,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	defer done()
 	srv.Shutdown(shutdownCtx)
 	wg.Wait()
+	n.log.Info("stopped serving", "url", "http://"+ln.Addr().String()+"/")
 
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
