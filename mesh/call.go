@@ -84,10 +84,14 @@ func (h *Host) Call(ctx context.Context, to peer.ID, proto protocol.ID,
 // when the context ends, which unblocks any read or write in progress.
 func (h *Host) exchange(ctx context.Context, to peer.ID, proto protocol.ID,
 	req []byte) ([]byte, error) {
+	if err := h.cfg.WAN.reachPeer(to); err != nil {
+		return nil, fmt.Errorf("open stream: %w", err)
+	}
 	stream, err := h.host.NewStream(ctx, to, proto)
 	if err != nil {
 		return nil, fmt.Errorf("open stream: %w", err)
 	}
+	stream = h.cfg.WAN.wrapStream(stream)
 	stop := context.AfterFunc(ctx, func() { stream.Reset() })
 	defer stop()
 
@@ -129,6 +133,12 @@ func (h *Host) exchange(ctx context.Context, to peer.ID, proto protocol.ID,
 func (h *Host) serve(stream network.Stream, proto protocol.ID, handler Handler) {
 	from := stream.Conn().RemotePeer()
 	log := h.log.With("peer", from, "protocol", proto)
+	if err := h.cfg.WAN.reachPeer(from); err != nil {
+		log.Debug("rejected request stream", "error", err)
+		stream.Reset()
+		return
+	}
+	stream = h.cfg.WAN.wrapStream(stream)
 
 	ctx, cancel := context.WithTimeout(h.ctx, h.cfg.HandlerTimeout)
 	defer cancel()

@@ -52,6 +52,11 @@ type HostConfig struct {
 	// response on the serving side. Default 10 s; WAN 30 s; loopback 5 s.
 	HandlerTimeout time.Duration
 
+	// WAN, if set, delays the libp2p streams of Call and of the Raft stream layers by the
+	// region of the remote peer, and fails them when a partition cuts that region off.
+	// Nil (the default) adds nothing.
+	WAN *WAN
+
 	// Logger receives the host's logs. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -205,6 +210,16 @@ type GossipConfig struct {
 	// failed. Default 1 h in every profile.
 	DeadMemberRetention time.Duration
 
+	// ReconnectInterval is the time between attempts to join each member declared dead,
+	// so that the mesh comes together again after a network partition heals. Default
+	// 30 s; loopback 1 s.
+	ReconnectInterval time.Duration
+
+	// WAN, if set, delays and drops the gossip packets and delays the gossip streams that
+	// this member sends, by the region of the destination address. Nil (the default)
+	// adds nothing.
+	WAN *WAN
+
 	// Logger receives gossip logs, including memberlist's own. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -225,6 +240,7 @@ func DefaultGossipConfig() GossipConfig {
 		SuspicionMaxTimeoutMult: lan.SuspicionMaxTimeoutMult,
 		GossipNodes:             lan.GossipNodes,
 		DeadMemberRetention:     time.Hour,
+		ReconnectInterval:       30 * time.Second,
 		Logger:                  slog.Default(),
 	}
 }
@@ -258,6 +274,7 @@ func LoopbackGossipConfig() GossipConfig {
 	cfg.PushPullInterval = 5 * time.Second
 	cfg.SuspicionMult = 3
 	cfg.SuspicionMaxTimeoutMult = 2
+	cfg.ReconnectInterval = time.Second
 	return cfg
 }
 
@@ -279,7 +296,7 @@ func (cfg GossipConfig) Validate() error {
 	}
 
 	if cfg.TCPTimeout <= 0 || cfg.ProbeInterval <= 0 || cfg.ProbeTimeout <= 0 ||
-		cfg.GossipInterval <= 0 || cfg.PushPullInterval <= 0 {
+		cfg.GossipInterval <= 0 || cfg.PushPullInterval <= 0 || cfg.ReconnectInterval <= 0 {
 		return errors.New("gossip config: timeouts and intervals must be positive")
 	}
 	if cfg.ProbeTimeout >= cfg.ProbeInterval {

@@ -25,6 +25,10 @@ var (
 	// ErrInvalidMeta reports node metadata that cannot be decoded.
 	ErrInvalidMeta = errors.New("invalid node metadata")
 
+	// ErrPartitioned reports traffic to a region that a simulated WAN partition cuts off
+	// (see WAN).
+	ErrPartitioned = errors.New("region partitioned by the simulated wan")
+
 	// ErrClosed reports use of a host, gossip member or stream layer after it was closed.
 	ErrClosed = errors.New("mesh: closed")
 )

@@ -28,6 +28,7 @@ type Gossip struct {
 	mu     sync.Mutex // serializes Leave, UpdateMeta and Shutdown
 	left   bool
 	closed bool
+	stop   chan struct{} // closed by Shutdown to end reconnectLoop
 }
 
 // NewGossip starts a gossip member on cfg.BindAddr:cfg.BindPort. Its member list
@@ -47,13 +48,26 @@ func NewGossip(cfg GossipConfig) (*Gossip, error) {
 	}
 
 	state := newGossipState(cfg, logger)
-	list, err := memberlist.Create(memberlistConfig(cfg, key, state, logger))
+	mc := memberlistConfig(cfg, key, state, logger)
+	var transport *wanTransport
+	if cfg.WAN != nil {
+		if transport, err = useWANTransport(mc, cfg); err != nil {
+			state.stop()
+			return nil, err
+		}
+	}
+
+	list, err := memberlist.Create(mc)
 	if err != nil {
 		state.stop()
+		if transport != nil {
+			transport.Shutdown()
+		}
 		return nil, fmt.Errorf("start gossip on %s:%d: %w", cfg.BindAddr, cfg.BindPort, err)
 	}
 
-	g := &Gossip{list: list, state: state, log: logger}
+	g := &Gossip{list: list, state: state, log: logger, stop: make(chan struct{})}
+	go g.reconnectLoop(cfg.ReconnectInterval, g.stop)
 	g.log.Info("gossip started", "addr", g.Addr())
 	return g, nil
 }
@@ -97,6 +111,22 @@ func memberlistConfig(cfg GossipConfig, key []byte, state *gossipState,
 	mc.Events = state
 	mc.Logger = log.New(slogWriter{logger: logger}, "", 0)
 	return mc
+}
+
+// useWANTransport gives mc a transport that applies cfg.WAN. Memberlist picks the port
+// for BindPort 0 only with its own transport, so this sets the port the transport got.
+func useWANTransport(mc *memberlist.Config, cfg GossipConfig) (*wanTransport, error) {
+	transport, err := newWANTransport(cfg, cfg.WAN, mc.Logger)
+	if err != nil {
+		return nil, err
+	}
+
+	mc.Transport = transport
+	mc.BindPort = transport.GetAutoBindPort()
+	if cfg.AdvertisePort == 0 {
+		mc.AdvertisePort = mc.BindPort
+	}
+	return transport, nil
 }
 
 // Join contacts the seeds (host:port gossip addresses) and merges their view of the
@@ -180,6 +210,7 @@ func (g *Gossip) Shutdown() error {
 	}
 
 	g.closed = true
+	close(g.stop)
 	err := g.list.Shutdown()
 	g.state.stop()
 	if err != nil {

@@ -31,7 +31,8 @@ func RaftProtocol(group string) (protocol.ID, error) {
 
 // StreamLayer is a raft.StreamLayer over libp2p streams of one protocol. A Raft server
 // address is the peer ID of its host, as a string. Wrap the layer with
-// raft.NewNetworkTransport; closing that transport closes the layer.
+// raft.NewNetworkTransport; closing that transport closes the layer. The host's
+// HostConfig.WAN, if set, delays and partitions the layer's streams.
 type StreamLayer struct {
 	host     *Host
 	protocol protocol.ID
@@ -58,8 +59,14 @@ func NewStreamLayer(host *Host, proto protocol.ID) *StreamLayer {
 
 // handleStream passes an inbound stream to Accept, or resets it once the layer is closed.
 func (l *StreamLayer) handleStream(stream network.Stream) {
+	wan := l.host.cfg.WAN
+	if err := wan.reachPeer(stream.Conn().RemotePeer()); err != nil {
+		stream.Reset()
+		return
+	}
+
 	select {
-	case l.incoming <- newStreamConn(stream):
+	case l.incoming <- newStreamConn(wan.wrapStream(stream)):
 	case <-l.done:
 		stream.Reset()
 	}
@@ -99,13 +106,18 @@ func (l *StreamLayer) Dial(address raft.ServerAddress, timeout time.Duration) (n
 			address, err)
 	}
 
+	wan := l.host.cfg.WAN
+	if err := wan.reachPeer(id); err != nil {
+		return nil, fmt.Errorf("dial raft server %s on %s: %w", id, l.protocol, err)
+	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	stream, err := l.host.host.NewStream(ctx, id, l.protocol)
 	if err != nil {
 		return nil, fmt.Errorf("dial raft server %s on %s: %w", id, l.protocol, err)
 	}
-	return newStreamConn(stream), nil
+	return newStreamConn(wan.wrapStream(stream)), nil
 }
 
 // peerAddr is a peer ID used as a net.Addr.

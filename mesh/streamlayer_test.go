@@ -60,8 +60,10 @@ func (n *raftNode) shutdown() error {
 }
 
 // mustRaftGroup starts one Raft server per host on the group's protocol, with in-memory
-// stores and 200 ms timeouts, and bootstraps the group from the first host.
-func mustRaftGroup(t testing.TB, group string, hosts []*Host) []*raftNode {
+// stores and 200 ms timeouts, and bootstraps the group from the first host. Each change
+// edits every server's Raft config before it starts.
+func mustRaftGroup(t testing.TB, group string, hosts []*Host,
+	changes ...func(*raft.Config)) []*raftNode {
 	t.Helper()
 	proto, err := RaftProtocol(group)
 	if err != nil {
@@ -78,7 +80,7 @@ func mustRaftGroup(t testing.TB, group string, hosts []*Host) []*raftNode {
 
 	nodes := make([]*raftNode, 0, len(hosts))
 	for i, host := range hosts {
-		node := mustRaftNode(t, host, proto)
+		node := mustRaftNode(t, host, proto, changes...)
 		if i == 0 {
 			configuration := raft.Configuration{Servers: servers}
 			if err := node.raft.BootstrapCluster(configuration).Error(); err != nil {
@@ -95,7 +97,8 @@ func mustRaftGroup(t testing.TB, group string, hosts []*Host) []*raftNode {
 	return nodes
 }
 
-func mustRaftNode(t testing.TB, host *Host, proto protocol.ID) *raftNode {
+func mustRaftNode(t testing.TB, host *Host, proto protocol.ID,
+	changes ...func(*raft.Config)) *raftNode {
 	t.Helper()
 	logger := hclog.New(&hclog.LoggerOptions{Output: io.Discard})
 	if testing.Verbose() {
@@ -112,6 +115,9 @@ func mustRaftNode(t testing.TB, host *Host, proto protocol.ID) *raftNode {
 	cfg.LeaderLeaseTimeout = 100 * time.Millisecond
 	cfg.CommitTimeout = 10 * time.Millisecond
 	cfg.Logger = logger
+	for _, change := range changes {
+		change(cfg)
+	}
 
 	fsm := &listFSM{}
 	store := raft.NewInmemStore()

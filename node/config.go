@@ -89,6 +89,10 @@ type Config struct {
 	// DeadAfter is how long a member must be gone before its groups remove it. Default 5
 	// minutes.
 	DeadAfter time.Duration
+	// WANFile is a JSON file of simulated latency, jitter, loss and partitions between
+	// regions (see mesh.WANConfig), applied to the node's mesh traffic and re-read when it
+	// changes. For testnets on one machine. Empty: no simulation and no overhead.
+	WANFile string
 }
 
 // DefaultConfig returns the configuration of a node keeping its data in dataDir.

@@ -37,6 +37,9 @@ type meshNode struct {
 
 	mu    sync.Mutex
 	peers map[peer.ID]mesh.Member // members seen by gossip, by libp2p peer
+
+	wan     *mesh.WAN          // simulated WAN from Config.WANFile, nil without one
+	stopWAN context.CancelFunc // stops watching Config.WANFile
 }
 
 // brandGroup and groupGroup name the Raft groups of a node's brand and group.
@@ -58,11 +61,15 @@ func (n *Node) startMesh() error {
 	m := &meshNode{groups: map[string]*replicate.Group{}, done: make(chan struct{}),
 		peers: map[peer.ID]mesh.Member{}}
 	n.mesh = m
+	if err := n.startWAN(); err != nil {
+		return err
+	}
 
 	hcfg := mesh.DefaultHostConfig()
 	hcfg.ListenAddrs = cfg.P2PAddrs
 	hcfg.Identity, hcfg.MeshKey = identity, key
 	hcfg.Allow = m.known
+	hcfg.WAN = m.wan
 	hcfg.Logger = n.log.With("component", "mesh")
 	if m.host, err = mesh.NewHost(hcfg); err != nil {
 		return err
@@ -71,6 +78,27 @@ func (n *Node) startMesh() error {
 		return err
 	}
 	return n.openGroups()
+}
+
+// startWAN loads Config.WANFile, if set, and watches it until the mesh stops.
+func (n *Node) startWAN() error {
+	m := n.mesh
+	if n.cfg.WANFile == "" {
+		return nil
+	}
+	wan, err := mesh.LoadWAN(n.cfg.WANFile)
+	if err != nil {
+		return err
+	}
+	wan.SetLogger(n.log)
+	wan.SetLocalRegion(n.cfg.Region)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	m.wan, m.stopWAN = wan, cancel
+	go wan.Watch(ctx, n.cfg.WANFile)
+	n.log.Warn("simulated WAN on: mesh traffic is delayed, dropped and partitioned "+
+		"by the WAN file", "file", n.cfg.WANFile, "region", n.cfg.Region)
+	return nil
 }
 
 // startGossip starts the gossip member on cfg.Gossip and joins the seeds.
@@ -95,6 +123,7 @@ func (n *Node) startGossip(key []byte) error {
 		Region: cfg.Region, Scopes: []string{brandGroup(cfg.Brand), groupGroup(cfg.Group)},
 		PeerID: m.host.ID().String(), P2PAddrs: m.host.P2PAddrs(), HTTPAddr: cfg.Listen}
 	gcfg.OnEvent = n.onMeshEvent
+	gcfg.WAN = m.wan
 	gcfg.Logger = n.log.With("component", "gossip")
 	if m.gossip, err = mesh.NewGossip(gcfg); err != nil {
 		return err
@@ -136,10 +165,12 @@ func (n *Node) onMeshEvent(ev mesh.Event) {
 // addresses of the members, for the next start.
 func (n *Node) learnMember(member mesh.Member) {
 	m := n.mesh
+	m.wan.SetAddrRegion(member.Addr, member.Meta.Region)
 	id, err := peer.Decode(member.Meta.PeerID)
 	if err != nil {
 		return
 	}
+	m.wan.SetRegion(id, member.Meta.Region)
 	m.mu.Lock()
 	m.peers[id] = member
 	addrs := make([]string, 0, len(m.peers))
@@ -333,6 +364,9 @@ func (n *Node) stopMesh() {
 	}
 	close(m.done)
 	m.wg.Wait()
+	if m.stopWAN != nil {
+		m.stopWAN()
+	}
 	if m.gossip != nil {
 		m.gossip.Leave(2 * time.Second)
 	}

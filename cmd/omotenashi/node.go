@@ -45,6 +45,9 @@ func meshFlags(fs *flag.FlagSet, cfg *node.Config) {
 	fs.Var(&stringList{values: &cfg.Join}, "join", "gossip HOST:PORT of a node in the mesh (repeatable)")
 	fs.StringVar(&cfg.Profile, "profile", cfg.Profile,
 		"timing of gossip and Raft: wan, or loopback for nodes on one machine")
+	fs.StringVar(&cfg.WANFile, "wan", cfg.WANFile, "JSON file of simulated one-way "+
+		"latency, jitter, loss and partitions between regions, re-read when it changes "+
+		"(testnets on one machine only)")
 }
 
 // stringList is a repeatable flag. The first use replaces the default.
