@@ -33,6 +33,12 @@ func (n *Node) Handler() http.Handler {
 	assistant("PUT /v1/customers/{id}/preferences", n.handleSetPreferences)
 	manager("PUT /v1/customers/{id}/consent", n.handleChangeConsent)
 	assistant("GET /v1/pending", n.handlePending)
+	assistant("GET /v1/customers/{id}/recommendations", n.handleRecommendations)
+
+	manager("POST /v1/catalog", n.handleImportCatalog)
+	assistant("GET /v1/catalog", n.handleSearchCatalog)
+	assistant("GET /v1/catalog/{sku}", n.handleGetItem)
+	assistant("PUT /v1/catalog/{sku}/stock", n.handleSetStock)
 
 	assistant("POST /v1/identify", n.handleIdentify)
 	assistant("GET /v1/arrivals", n.handleArrivals)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/omotenashi/omotenashi/node/catalog"
 	"github.com/omotenashi/omotenashi/node/profile"
 )
 
@@ -208,9 +209,20 @@ func fillVisit(v profile.Visit, store, assistant string) profile.Visit {
 	return v
 }
 
+// handleRecordPurchase records a purchase. A body with only an SKU of the catalogue is
+// completed from it: the item's name, and its price and currency when no currency is
+// given. A purchase of a catalogue item counts as a sale of this boutique.
 func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
-	p, err := profile.DecodePurchase(r.Body)
-	if err != nil {
+	var p profile.Purchase
+	if err := decodeJSON(r.Body, &p); err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	it, known := n.catalogItem(p.SKU)
+	if known {
+		p = fillPurchase(p, it)
+	}
+	if err := profile.ValidatePurchase(p); err != nil {
 		n.fail(w, r, err)
 		return
 	}
@@ -223,13 +235,38 @@ func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
 	if p.Assistant == "" {
 		p.Assistant = actor(r)
 	}
-	n.respondUpdate(w, r, "record-purchase", n.write(r.Context(), r.PathValue("id"),
-		OpRecordPurchase, p))
+
+	err := n.write(r.Context(), r.PathValue("id"), OpRecordPurchase, p)
+	if known && (err == nil || errors.Is(err, ErrPending)) {
+		n.countSale(p.SKU)
+	}
+	n.respondUpdate(w, r, "record-purchase", err)
 }
 
+// fillPurchase completes p from its catalogue item: the name when p has none, and the
+// price and currency when p has no currency.
+func fillPurchase(p profile.Purchase, it catalog.Item) profile.Purchase {
+	if p.Item == "" {
+		p.Item = it.Name
+	}
+	if p.Currency == "" {
+		p.Price, p.Currency = it.Price, it.Currency
+	}
+	return p
+}
+
+// handleRecordInquiry records an inquiry; an SKU of the catalogue without an item name
+// gets the item's name.
 func (n *Node) handleRecordInquiry(w http.ResponseWriter, r *http.Request) {
-	q, err := profile.DecodeInquiry(r.Body)
-	if err != nil {
+	var q profile.Inquiry
+	if err := decodeJSON(r.Body, &q); err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	if it, ok := n.catalogItem(q.SKU); ok && q.Item == "" {
+		q.Item = it.Name
+	}
+	if err := profile.ValidateInquiry(q); err != nil {
 		n.fail(w, r, err)
 		return
 	}
@@ -244,6 +281,30 @@ func (n *Node) handleRecordInquiry(w http.ResponseWriter, r *http.Request) {
 	}
 	n.respondUpdate(w, r, "record-inquiry", n.write(r.Context(), r.PathValue("id"),
 		OpRecordInquiry, q))
+}
+
+// catalogItem returns the catalogue item of sku, and false when sku is empty, not in the
+// catalogue, or the catalogue cannot be read (logged).
+func (n *Node) catalogItem(sku string) (catalog.Item, bool) {
+	if catalog.ValidateSKU(sku) != nil {
+		return catalog.Item{}, false
+	}
+	it, err := n.catalog().Get(sku)
+	if err != nil {
+		if !errors.Is(err, catalog.ErrNotFound) {
+			n.log.Error("read catalogue item failed", "sku", sku, "error", err)
+		}
+		return catalog.Item{}, false
+	}
+	return it, true
+}
+
+// countSale adds one sale of sku to the boutique's sales, which rank suggestions; a
+// failure is logged, since the purchase itself is recorded.
+func (n *Node) countSale(sku string) {
+	if err := n.catalog().RecordSale(sku); err != nil {
+		n.log.Error("count sale failed", "sku", sku, "error", err)
+	}
 }
 
 func (n *Node) handleAddNote(w http.ResponseWriter, r *http.Request) {

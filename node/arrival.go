@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/omotenashi/omotenashi/node/profile"
+	"github.com/omotenashi/omotenashi/node/recommend"
 )
 
 // Arrival is one person who walked in, as the staff page shows her: the decision, and for a
@@ -61,10 +62,16 @@ type ArrivalCustomer struct {
 	RecentPurchases   []profile.Purchase  `json:"recent_purchases,omitempty"`
 	Inquiries         []profile.Inquiry   `json:"inquiries,omitempty"`
 	Preferences       profile.Preferences `json:"preferences"`
+	// ConsentSince is when she gave the consent of Scope.
+	ConsentSince   time.Time               `json:"consent_since,omitzero"`
+	ImportantDates []profile.ImportantDate `json:"important_dates,omitempty"`
+	// Suggestions are items of this boutique to show her, best first, each with the
+	// reason to give; empty when the boutique has no catalogue.
+	Suggestions []recommend.Suggestion `json:"suggestions,omitempty"`
 }
 
-// summarize returns the arrival card of c: her last visit before now and her three latest
-// purchases and inquiries.
+// summarize returns the arrival card of c: her consent, her last visit before now and her
+// three latest purchases and inquiries. Node.card adds her suggestions.
 func summarize(c *profile.Customer) *ArrivalCustomer {
 	s := &ArrivalCustomer{
 		ID:                c.ID,
@@ -73,6 +80,8 @@ func summarize(c *profile.Customer) *ArrivalCustomer {
 		Language:          c.Language,
 		FavoriteAssistant: c.FavoriteAssistant,
 		Scope:             c.Consent.Scope,
+		ConsentSince:      c.Consent.GivenAt,
+		ImportantDates:    c.ImportantDates,
 		Preferences:       c.Preferences,
 		RecentPurchases:   lastN(c.Purchases, 3),
 		Inquiries:         lastN(c.Inquiries, 3),

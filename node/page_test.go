@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,6 +83,18 @@ func TestPage_ShowsArrival(t *testing.T) {
 	saveArtifact(t, "staff-page.png", screenshot)
 }
 
+// mustDo runs browser actions with a ten-second limit, failing the test with the page's
+// text when one fails.
+func mustDo(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	stepCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(stepCtx, actions...); err != nil {
+		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("%s: %v; the page reads:\n%s", step, err, text)
+	}
+}
+
 // waitFor polls a JavaScript condition in the page until it holds, failing the test after
 // timeout.
 func waitFor(t *testing.T, ctx context.Context, condition string, timeout time.Duration) {
@@ -116,4 +129,79 @@ func saveArtifact(t *testing.T, name string, data []byte) {
 		t.Fatal(err)
 	}
 	t.Logf("saved %s", path)
+}
+
+// TestPage_SuggestsRestockedInquiry records, from the client's page, an inquiry for
+// slippers out of stock, restocks them, plays her photo on the camera, and checks that her
+// arrival card suggests the slippers first.
+func TestPage_SuggestsRestockedInquiry(t *testing.T) {
+	ctx := newBrowser(t)
+	cameraDir := t.TempDir()
+	tn := mustStartNode(t, func(c *Config) {
+		c.Camera = cameraDir
+		c.CameraFPS = 1
+	})
+	tn.mustImportCatalog(t, "text/csv", boutiqueCSV)
+	id := tn.mustEnroll(t, "Claire Dubois", map[string][]byte{
+		"claire.jpg": sampleCrop(t, tn, "sample1.jpg"),
+	})
+	tn.mustCall(t, http.StatusCreated, "PUT", "/v1/customers/"+id+"/preferences",
+		`{"sizes":["38"]}`)
+	tn.mustCall(t, http.StatusCreated, "POST", "/v1/customers/"+id+"/purchases",
+		`{"sku":"JEW-001"}`)
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
+		t.Fatalf("open staff page: %v", err)
+	}
+	waitFor(t, ctx, `document.querySelector("#conn.live") !== null`, 20*time.Second)
+	mustDo(t, ctx, "search her", chromedp.Click(`#tab-clients`),
+		chromedp.SendKeys(`#q`, "Claire"), chromedp.Click(`#search button`))
+	waitFor(t, ctx, `document.querySelector(".hit") !== null`, 10*time.Second)
+	mustDo(t, ctx, "open her page", chromedp.Evaluate[chromedp.Void](
+		`document.querySelector(".hit").click()`))
+	waitFor(t, ctx, `document.querySelector("form[data-kind=inquiry]") !== null`,
+		10*time.Second)
+	mustDo(t, ctx, "record an inquiry",
+		chromedp.SendKeys(`form[data-kind=inquiry] input[name=sku]`, "SHO-010"),
+		chromedp.Click(`form[data-kind=inquiry] button`))
+	waitFor(t, ctx, `(document.querySelector("#client")?.innerText || "")`+
+		`.includes("Nude satin slippers")`, 20*time.Second)
+	before, err := chromedp.Run(ctx, chromedp.Evaluate[int](
+		`document.querySelectorAll('#client .suggestions li[data-sku="SHO-010"]').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before != 0 {
+		t.Errorf("slippers suggested on her page while out of stock")
+	}
+
+	tn.mustCall(t, http.StatusOK, "PUT", "/v1/catalog/SHO-010/stock", `{"stock":1}`)
+	mustDo(t, ctx, "show arrivals", chromedp.Click(`#tab-arrivals`))
+	copySample(t, "sample3.jpg", filepath.Join(cameraDir, "01.jpg"))
+	waitFor(t, ctx, `document.querySelector(".card .badge.match") !== null`, 60*time.Second)
+
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`document.querySelector(".card:has(.badge.match) .suggestions li").innerText`))
+	if err != nil {
+		t.Fatalf("read her first suggestion: %v", err)
+	}
+	consent, err := chromedp.Run(ctx, chromedp.Text(`.card:has(.badge.match) .consent`))
+	if err != nil {
+		t.Fatalf("read her consent: %v", err)
+	}
+	screenshot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	saveArtifact(t, "staff-page-suggestions.png", screenshot)
+
+	if !strings.Contains(first, "Nude satin slippers") {
+		t.Errorf("first suggestion reads %q, want the restocked slippers", first)
+	}
+	if !strings.Contains(first, "She asked about") {
+		t.Errorf("first suggestion reads %q, want the reason", first)
+	}
+	if !strings.Contains(consent, "brand") || !strings.Contains(consent, "since") {
+		t.Errorf("consent reads %q, want her scope and since when", consent)
+	}
 }

@@ -145,7 +145,7 @@ func (n *Node) arrive(ctx context.Context, cameraName string, ready track.Ready)
 		Crop:       n.cropDataURL(seen),
 	}
 	if r.customer != nil {
-		a.Customer = summarize(r.customer)
+		a.Customer = n.card(r.customer)
 		a.Status = StatusConfirmed
 		n.recordVisit(r.customer.ID, string(r.decision.Outcome), "")
 	} else if r.decision.Outcome == decide.OutcomeAmbiguous {
@@ -234,7 +234,7 @@ func (n *Node) Confirm(arrivalID, customerID, assistant string, anyClient bool) 
 	}
 	n.recordVisit(customerID, "confirmed", assistant)
 
-	a.Customer = summarize(cust)
+	a.Customer = n.card(cust)
 	n.arrivals.setCustomer(arrivalID, a.Customer)
 	n.log.Info("arrival confirmed", "arrival", arrivalID, "customer", customerID)
 	return a, nil

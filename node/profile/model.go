@@ -107,6 +107,13 @@ type Note struct {
 	Text   string    `json:"text"`
 }
 
+// ImportantDate is a date to remember for a client. Date is "MM-DD" for a yearly date
+// such as a birthday, or "YYYY-MM-DD" for one day.
+type ImportantDate struct {
+	Label string `json:"label"`
+	Date  string `json:"date"`
+}
+
 // Customer is a client profile. Address is how staff address her, such as "Ms Tanaka".
 type Customer struct {
 	ID                string `json:"id"`
@@ -126,6 +133,8 @@ type Customer struct {
 	Notes       []Note       `json:"notes,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
+	// ImportantDates are dates to remember for her, such as a birthday.
+	ImportantDates []ImportantDate `json:"important_dates,omitempty"`
 }
 
 // Summary is the part of a customer that a search result lists.

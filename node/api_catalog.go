@@ -1,0 +1,165 @@
+package node
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/omotenashi/omotenashi/node/catalog"
+	"github.com/omotenashi/omotenashi/node/profile"
+	"github.com/omotenashi/omotenashi/node/recommend"
+)
+
+// catalog returns this boutique's catalogue. It keeps no state, so a new value per call
+// is cheap and safe.
+func (n *Node) catalog() *catalog.Catalog {
+	return catalog.New(n.store.DB(), n.cfg.StoreName)
+}
+
+// handleImportCatalog upserts catalogue items from a CSV (text/csv) or JSON
+// (application/json) body and returns {"applied": N, "rejected": [{"line", "reason"}]}.
+func (n *Node) handleImportCatalog(w http.ResponseWriter, r *http.Request) {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var format catalog.Format
+	switch mediaType {
+	case "text/csv":
+		format = catalog.CSV
+	case "application/json":
+		format = catalog.JSON
+	default:
+		writeError(w, http.StatusUnsupportedMediaType,
+			"Content-Type "+strconv.Quote(mediaType)+": send text/csv or application/json")
+		return
+	}
+
+	res, err := n.catalog().Import(r.Body, format)
+	if err != nil {
+		n.failCatalog(w, r, err)
+		return
+	}
+	n.log.Info("catalogue imported", "applied", res.Applied, "rejected", len(res.Rejected))
+	n.record(r, "catalog-import", "", strconv.Itoa(res.Applied)+" applied, "+
+		strconv.Itoa(len(res.Rejected))+" rejected")
+	writeJSON(w, http.StatusOK, res)
+}
+
+// handleSearchCatalog lists items whose SKU, name or category contains ?q=, at most
+// ?limit= (default 50, up to 1000).
+func (n *Node) handleSearchCatalog(w http.ResponseWriter, r *http.Request) {
+	limit := 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 || v > 1000 {
+			n.fail(w, r, badRequest("limit %q: want a number from 1 to 1000", s))
+			return
+		}
+		limit = v
+	}
+
+	items, err := n.catalog().Search(r.URL.Query().Get("q"), limit)
+	if err != nil {
+		n.failCatalog(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+func (n *Node) handleGetItem(w http.ResponseWriter, r *http.Request) {
+	it, err := n.catalog().Get(r.PathValue("sku"))
+	if err != nil {
+		n.failCatalog(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, it)
+}
+
+// handleSetStock sets this boutique's stock of an item: {"stock": N}.
+func (n *Node) handleSetStock(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Stock *int `json:"stock"`
+	}
+	if err := decodeJSON(r.Body, &body); err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	if body.Stock == nil {
+		n.fail(w, r, badRequest("field stock is required"))
+		return
+	}
+
+	sku := r.PathValue("sku")
+	it, err := n.catalog().SetStock(sku, *body.Stock)
+	if err != nil {
+		n.failCatalog(w, r, err)
+		return
+	}
+	n.record(r, "set-stock", "", sku+" = "+strconv.Itoa(*body.Stock))
+	writeJSON(w, http.StatusOK, it)
+}
+
+// handleRecommendations returns up to five suggestions for a client, best first, each
+// with a reason to say out loud.
+func (n *Node) handleRecommendations(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	c, err := n.store.Get(id)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	items, err := n.suggest(c)
+	if err != nil {
+		n.failCatalog(w, r, err)
+		return
+	}
+	n.record(r, "recommend", id, strconv.Itoa(len(items))+" suggestions")
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// suggest recommends items of this boutique's catalogue to c, with the boutique's sales
+// breaking ties. It returns an empty list when the catalogue is empty.
+func (n *Node) suggest(c *profile.Customer) ([]recommend.Suggestion, error) {
+	cat := n.catalog()
+	items, err := cat.All()
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return []recommend.Suggestion{}, nil
+	}
+	sales, err := cat.Sales()
+	if err != nil {
+		return nil, err
+	}
+	return recommend.Recommend(c, items, recommend.Options{Boutique: cat.Boutique(),
+		Popularity: sales}), nil
+}
+
+// card returns the arrival card of c with her suggestions. A failure to read the
+// catalogue is logged and leaves the card without suggestions, because the greeting
+// matters more.
+func (n *Node) card(c *profile.Customer) *ArrivalCustomer {
+	s := summarize(c)
+	suggestions, err := n.suggest(c)
+	if err != nil {
+		n.log.Error("suggestions for an arrival failed", "customer", c.ID, "error", err)
+		return s
+	}
+	s.Suggestions = suggestions
+	return s
+}
+
+// failCatalog writes a catalogue error with its HTTP status (400, 404 or 413) and passes
+// any other error to fail.
+func (n *Node) failCatalog(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, catalog.ErrInvalid):
+		writeError(w, http.StatusBadRequest, err.Error())
+	case errors.Is(err, catalog.ErrNotFound):
+		writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, catalog.ErrTooLarge):
+		writeError(w, http.StatusRequestEntityTooLarge, err.Error())
+	default:
+		n.fail(w, r, err)
+	}
+}

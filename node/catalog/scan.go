@@ -1,0 +1,104 @@
+package catalog
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// scanItems reads every item description, keyed by SKU.
+func (c *Catalog) scanItems() (map[string]*Item, error) {
+	iter, err := c.db.NewIter(prefixBounds(itemPrefix))
+	if err != nil {
+		return nil, fmt.Errorf("scan catalogue: %w", err)
+	}
+	defer iter.Close()
+
+	items := map[string]*Item{}
+	for iter.First(); iter.Valid(); iter.Next() {
+		it := &Item{}
+		if err := json.Unmarshal(iter.Value(), it); err != nil {
+			return nil, fmt.Errorf("decode catalogue item %s: %w", iter.Key(), err)
+		}
+		items[it.SKU] = it
+	}
+	if err := iter.Error(); err != nil {
+		return nil, fmt.Errorf("scan catalogue: %w", err)
+	}
+	return items, nil
+}
+
+// scanStock fills the Stock of items from every stock key.
+func (c *Catalog) scanStock(items map[string]*Item) error {
+	iter, err := c.db.NewIter(prefixBounds(stockPrefix))
+	if err != nil {
+		return fmt.Errorf("scan stock: %w", err)
+	}
+	defer iter.Close()
+
+	for iter.First(); iter.Valid(); iter.Next() {
+		sku, boutique, n, err := decodeStock(iter.Key(), iter.Value())
+		if err != nil {
+			return err
+		}
+		it, ok := items[sku]
+		if !ok {
+			continue
+		}
+		if it.Stock == nil {
+			it.Stock = map[string]int{}
+		}
+		it.Stock[boutique] = n
+	}
+	if err := iter.Error(); err != nil {
+		return fmt.Errorf("scan stock: %w", err)
+	}
+	return nil
+}
+
+// stockOf reads the stock of one SKU in every boutique stored here.
+func (c *Catalog) stockOf(sku string) (map[string]int, error) {
+	iter, err := c.db.NewIter(prefixBounds(stockPrefix + sku + "/"))
+	if err != nil {
+		return nil, fmt.Errorf("read stock of %s: %w", sku, err)
+	}
+	defer iter.Close()
+
+	stock := map[string]int{}
+	for iter.First(); iter.Valid(); iter.Next() {
+		_, boutique, n, err := decodeStock(iter.Key(), iter.Value())
+		if err != nil {
+			return nil, err
+		}
+		stock[boutique] = n
+	}
+	if err := iter.Error(); err != nil {
+		return nil, fmt.Errorf("read stock of %s: %w", sku, err)
+	}
+	return stock, nil
+}
+
+// decodeStock splits a cat/stock/<sku>/<boutique> key and parses its count. An SKU never
+// contains '/', so the first '/' after the prefix ends it.
+func decodeStock(key, value []byte) (sku, boutique string, n int, err error) {
+	rest := strings.TrimPrefix(string(key), stockPrefix)
+	sku, boutique, ok := strings.Cut(rest, "/")
+	if !ok {
+		return "", "", 0, fmt.Errorf("malformed stock key %q", key)
+	}
+	n, err = strconv.Atoi(string(value))
+	if err != nil {
+		return "", "", 0, fmt.Errorf("stock of %s at %s: %w", sku, boutique, err)
+	}
+	return sku, boutique, n, nil
+}
+
+// prefixBounds returns iterator options that visit exactly the keys starting with prefix.
+func prefixBounds(prefix string) *pebble.IterOptions {
+	upper := []byte(prefix)
+	upper[len(upper)-1]++
+	return &pebble.IterOptions{LowerBound: []byte(prefix), UpperBound: upper}
+}

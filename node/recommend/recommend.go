@@ -1,0 +1,142 @@
+// Package recommend suggests catalogue items to show a client, best first, each with one
+// short reason an assistant can read out to the client. Its functions are pure: they take
+// a catalogue and a client profile, and read or write no storage.
+//
+// Two rules, in this order:
+//  1. items she asked about (an inquiry with an SKU) that are in stock here now, newest
+//     inquiry first;
+//  2. items that go with what she bought: a shared material, the same collection or a
+//     shared colour, scored over all her purchases and her recorded preferences.
+//
+// Every suggestion is in stock in this boutique, not already bought by her, in one of her
+// sizes when the item comes in sizes, and free of anything she dislikes.
+//
+// NOTE: a third rule, items of sister brands' boutiques nearby for clients with group
+// consent, is not built: a node stores only its own boutique's catalogue.
+package recommend
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/omotenashi/omotenashi/node/catalog"
+	"github.com/omotenashi/omotenashi/node/profile"
+)
+
+// DefaultMax is the number of suggestions returned when Options.Max is zero.
+const DefaultMax = 5
+
+// Rule names the rule that produced a suggestion.
+type Rule string
+
+// Rules of Recommend.
+const (
+	// RuleInquiry suggests an item she asked about that is in stock here.
+	RuleInquiry Rule = "inquiry"
+	// RuleGoesWith suggests an item that goes with what she bought or prefers.
+	RuleGoesWith Rule = "goes-with"
+)
+
+// Suggestion is one item to show her, with the reason to give.
+type Suggestion struct {
+	SKU    string `json:"sku"`
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+	Rule   Rule   `json:"rule"`
+}
+
+// Options configures Recommend.
+type Options struct {
+	// Boutique is the boutique whose stock counts; an item out of stock there is never
+	// suggested.
+	Boutique string
+	// Max is the maximum number of suggestions; zero means DefaultMax.
+	Max int
+	// Popularity counts sales per SKU. When set, log(1+sales) is added to the score of
+	// every item that goes with her purchases or preferences.
+	Popularity map[string]int
+}
+
+// Recommend returns up to opts.Max suggestions for c from items, inquiries first, then
+// the items that go best with her purchases.
+func Recommend(c *profile.Customer, items []catalog.Item, opts Options) []Suggestion {
+	limit := opts.Max
+	if limit <= 0 {
+		limit = DefaultMax
+	}
+	bySKU := make(map[string]catalog.Item, len(items))
+	for _, it := range items {
+		bySKU[it.SKU] = it
+	}
+	f := newFilter(c, opts.Boutique)
+
+	out := fromInquiries(c, bySKU, f, limit)
+	if len(out) >= limit {
+		return out
+	}
+	taken := map[string]bool{}
+	for _, s := range out {
+		taken[s.SKU] = true
+	}
+	return append(out, goesWith(c, items, bySKU, f, taken, opts.Popularity, limit-len(out))...)
+}
+
+// fromInquiries applies rule 1: her inquiries with an SKU, newest first, whose item is
+// eligible now.
+func fromInquiries(c *profile.Customer, bySKU map[string]catalog.Item, f filter,
+	limit int) []Suggestion {
+
+	var out []Suggestion
+	seen := map[string]bool{}
+	for i := len(c.Inquiries) - 1; i >= 0 && len(out) < limit; i-- {
+		q := c.Inquiries[i]
+		it, ok := bySKU[q.SKU]
+		if !ok || seen[q.SKU] || !f.eligible(it) {
+			continue
+		}
+		seen[q.SKU] = true
+		out = append(out, Suggestion{SKU: it.SKU, Name: it.Name, Rule: RuleInquiry,
+			Reason: inquiryReason(it, q)})
+	}
+	return out
+}
+
+// scored is a candidate of rule 2 with its score and the purchase that links it best.
+type scored struct {
+	item  catalog.Item
+	score float64
+	link  link
+}
+
+// goesWith applies rule 2: every eligible item not yet taken, scored against her
+// purchases, preferences and popularity, best first. Items with no link at all are left
+// out.
+func goesWith(c *profile.Customer, items []catalog.Item, bySKU map[string]catalog.Item,
+	f filter, taken map[string]bool, popularity map[string]int, limit int) []Suggestion {
+
+	t := tasteOf(c, bySKU)
+	var candidates []scored
+	for _, it := range items {
+		if taken[it.SKU] || !f.eligible(it) {
+			continue
+		}
+		s := score(c, it, t, popularity)
+		if s.score > 0 {
+			candidates = append(candidates, s)
+		}
+	}
+
+	slices.SortFunc(candidates, func(a, b scored) int {
+		return cmp.Or(cmp.Compare(b.score, a.score),
+			cmp.Compare(popularity[b.item.SKU], popularity[a.item.SKU]),
+			strings.Compare(a.item.SKU, b.item.SKU))
+	})
+
+	out := make([]Suggestion, 0, min(limit, len(candidates)))
+	for _, s := range candidates[:min(limit, len(candidates))] {
+		out = append(out, Suggestion{SKU: s.item.SKU, Name: s.item.Name, Rule: RuleGoesWith,
+			Reason: goesWithReason(s)})
+	}
+	return out
+}
