@@ -13,7 +13,7 @@ DATA     ?= demo-data
 TESTFLAGS ?= -timeout 14m
 BENCHTIME ?= 1x
 
-.PHONY: all setup deps modules assets build run test test-short bench fuzz lint clean
+.PHONY: all setup deps modules assets build run test test-short bench fuzz lint clean testnet
 
 all: build
 
@@ -41,6 +41,12 @@ test: setup
 
 test-short: setup
 	$(GO) test -short ./...
+
+# Every built-in scenario of the testnet, one after another, each report under
+# testnet-out/NAME; fails when any scenario fails, after running them all.
+testnet: build
+	@fail=0; for s in $$($(BIN) testnet list); do \
+		$(BIN) testnet run $$s --out testnet-out/$$s || fail=1; done; exit $$fail
 
 bench: setup
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...

@@ -35,7 +35,9 @@ func commands() []command {
 			runCustomer},
 		{"token", "create a staff token: token create NAME assistant|manager", runToken},
 		{"status", "show a node's status", runStatus},
+		{"catalog", "import a catalogue: catalog import FILE (.csv or .json)", runCatalog},
 		{"mesh", "mesh keygen FILE: write a mesh key; mesh status: members and groups", runMesh},
+		{"testnet", "testnet list | run NAME|FILE: many nodes on loopback, a report", runTestnet},
 	}
 }
 
