@@ -59,6 +59,16 @@ func freePort(t *testing.T) int {
 // waits until it serves.
 func startProcess(t *testing.T, bin, key, name, brand, region, join string) *processNode {
 	t.Helper()
+	p := newProcess(t, bin, key, name, brand, region, join)
+	p.spawn(t)
+	t.Cleanup(func() { p.stop() })
+	p.readToken(t)
+	return p
+}
+
+// newProcess prepares a node process without starting it.
+func newProcess(t *testing.T, bin, key, name, brand, region, join string) *processNode {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
 	p := &processNode{name: name, dir: dir, log: &bytes.Buffer{},
 		url:    fmt.Sprintf("http://127.0.0.1:%d", freePort(t)),
@@ -74,18 +84,28 @@ func startProcess(t *testing.T, bin, key, name, brand, region, join string) *pro
 		args = append(args, "--join", join)
 	}
 	p.bin, p.args = bin, args
-	p.spawn(t)
-	t.Cleanup(func() { p.stop() })
-	token, err := os.ReadFile(filepath.Join(dir, AdminTokenFile))
+	return p
+}
+
+// readToken reads the manager token the node wrote.
+func (p *processNode) readToken(t *testing.T) {
+	t.Helper()
+	token, err := os.ReadFile(filepath.Join(p.dir, AdminTokenFile))
 	if err != nil {
-		t.Fatalf("%s admin token: %v", name, err)
+		t.Fatalf("%s admin token: %v", p.name, err)
 	}
 	p.token = strings.TrimSpace(string(token))
-	return p
 }
 
 // spawn starts the node's process and waits until it serves.
 func (p *processNode) spawn(t *testing.T) {
+	t.Helper()
+	p.start(t)
+	p.waitServing(t)
+}
+
+// start starts the node's process without waiting.
+func (p *processNode) start(t *testing.T) {
 	t.Helper()
 	p.cmd = exec.Command(p.bin, p.args...)
 	p.cmd.Dir = testassets.Root()
@@ -93,7 +113,6 @@ func (p *processNode) spawn(t *testing.T) {
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", p.name, err)
 	}
-	p.waitServing(t)
 }
 
 func (p *processNode) waitServing(t *testing.T) {
@@ -538,5 +557,42 @@ func checkApplied(t *testing.T, nodes []*processNode, id string, written map[str
 				t.Errorf("%s applied %s %d times", n.name, sku, count)
 			}
 		}
+	}
+}
+
+// TestMesh_NewGroupStartedTogether starts the first two boutiques of a new brand at the same
+// moment: each sees the other and neither bootstraps the brand's group at once, so after a
+// wait the one with the lowest peer id must.
+func TestMesh_NewGroupStartedTogether(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts three node processes: skipped with -short")
+	}
+	bin := buildBinary(t)
+	key := filepath.Join(t.TempDir(), "mesh.key")
+	if out, err := exec.Command(bin, "mesh", "keygen", key).CombinedOutput(); err != nil {
+		t.Fatalf("mesh keygen: %v\n%s", err, out)
+	}
+	paris := startProcess(t, bin, key, "paris", "maison", "eu", "")
+	first := newProcess(t, bin, key, "soeur-a", "soeur", "eu", paris.gossip)
+	second := newProcess(t, bin, key, "soeur-b", "soeur", "asia", paris.gossip)
+	for _, p := range []*processNode{first, second} {
+		p.start(t)
+		t.Cleanup(func() { p.stop() })
+	}
+	for _, p := range []*processNode{first, second} {
+		p.waitServing(t)
+		p.readToken(t)
+	}
+
+	led := eventually(40*time.Second, func() bool {
+		for _, g := range first.meshStatus(t).Groups {
+			if g.Group == "brand:soeur" && g.Leader != "" {
+				return len(groupMembers(first.meshStatus(t), "brand:soeur", "")) == 2
+			}
+		}
+		return false
+	})
+	if !led {
+		t.Fatalf("brand:soeur has no leader with both members: %+v", first.meshStatus(t).Groups)
 	}
 }

@@ -282,6 +282,7 @@ func (n *Node) reconcileLoop() {
 	defer m.wg.Done()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	leaderless := map[string]time.Time{}
 	for {
 		select {
 		case <-m.done:
@@ -289,11 +290,52 @@ func (n *Node) reconcileLoop() {
 		case <-tick.C:
 		}
 		for name, g := range m.groups {
+			n.bootstrapIfStuck(name, g, leaderless)
 			if err := g.Reconcile(m.members(name)); err != nil {
 				n.log.Debug("reconcile group failed", "group", name, "error", err)
 			}
 		}
 	}
+}
+
+// stuckAfter is how long a group without any state or leader waits before the member with
+// the lowest peer id bootstraps it. A group that exists elsewhere adds a newcomer within a
+// second or two, so a node that waited this long and knows no leader is in a new group
+// whose first members started together, each seeing the others and none bootstrapping.
+const stuckAfter = 10 * time.Second
+
+// bootstrapIfStuck bootstraps a group that has no leader, no log and no state here after
+// stuckAfter, when this node has the lowest peer id among the group's live members.
+func (n *Node) bootstrapIfStuck(name string, g *replicate.Group, since map[string]time.Time) {
+	st, err := g.Status()
+	if err != nil || st.Leader != "" || st.LastLogIndex > 0 {
+		delete(since, name)
+		return
+	}
+	first, ok := since[name]
+	if !ok {
+		since[name] = time.Now()
+		return
+	}
+	if time.Since(first) < stuckAfter {
+		return
+	}
+
+	self := n.mesh.host.ID().String()
+	for _, member := range n.mesh.members(name) {
+		if member.Alive && string(member.ID) < self {
+			return // the lowest one bootstraps
+		}
+	}
+	future := g.Raft().BootstrapCluster(raft.Configuration{Servers: []raft.Server{{
+		Suffrage: raft.Voter, ID: raft.ServerID(self), Address: raft.ServerAddress(self),
+	}}})
+	if err := future.Error(); err != nil {
+		n.log.Warn("bootstrap of a leaderless group failed", "group", name, "error", err)
+		return
+	}
+	n.log.Info("bootstrapped a group no member had started", "group", name)
+	delete(since, name)
 }
 
 // forwardRequest is a command a follower sends to its group's leader.
