@@ -256,11 +256,18 @@ func (a applier) restoreLines(batch *pebble.Batch, r io.Reader) error {
 	return sc.Err()
 }
 
-// afterForget drops a forgotten client from the galleries and the arrivals in memory.
+// afterForget drops a forgotten client from the galleries and the arrivals in memory, and
+// then, off the state machine's goroutine, overwrites the write-ahead log files that may
+// still hold her enrollment. Her raft log entries and sstables are the group's purge's.
 func (n *Node) afterForget(id string) {
 	n.engines.remove(id)
 	n.arrivals.forgetCustomer(id)
 	n.metrics.galleryDescriptors.Set(float64(n.engines.gallery().Len()))
+	go func() {
+		if err := n.store.ScrubWAL(); err != nil {
+			n.log.Error("overwriting the WAL after forget failed", "customer", id, "error", err)
+		}
+	}()
 }
 
 // now is the clock of commands: the time a command is submitted, carried in it, so that

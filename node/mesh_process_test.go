@@ -381,6 +381,13 @@ func TestMesh_ConsentScopes(t *testing.T) {
 		if n.recognizes(t, claireAgain, brandID) {
 			t.Errorf("forgotten client still recognized at %s", n.name)
 		}
+		scrubbed := eventually(15*time.Second, func() bool {
+			return len(dbHolds(t, n, "Claire Brand")) == 0
+		})
+		if !scrubbed {
+			t.Errorf("forgotten client's name still on disk at %s: %v", n.name,
+				dbHolds(t, n, "Claire Brand"))
+		}
 	}
 
 }

@@ -20,15 +20,18 @@ import (
 // the bottommost level. There the deletion and all older versions of her record are
 // dropped, unless an open pebble.Snapshot still needs them. The sstables that held them
 // become obsolete, and DeleteCleaner removes each one once no open iterator uses it.
-// Write-ahead log files (*.log) are the exception: Pebble recycles an obsolete WAL by
-// renaming it and overwriting it from the start, so her bytes can remain in a *.log
-// file until new writes cover them.
+// Write-ahead log files (*.log) need more: Pebble recycles an obsolete WAL by renaming it
+// and overwriting it from the start, so her bytes could remain in a *.log file until new
+// writes cover them. Forget therefore ends with ScrubWAL, which overwrites them.
 func (s *Store) Forget(id, by string) error {
 	if err := s.erase(id, by); err != nil {
 		return fmt.Errorf("forget customer: %w", err)
 	}
 
 	s.compact(id)
+	if err := s.ScrubWAL(); err != nil {
+		s.log.Error("overwriting the WAL after forget failed", "customer_id", id, "error", err)
+	}
 
 	return nil
 }

@@ -25,6 +25,7 @@ const lockStripes = 64
 // concurrent use: writes to one customer are serialized, and every write is synced.
 type Store struct {
 	db    *pebble.DB
+	dir   string
 	log   *slog.Logger
 	now   func() time.Time
 	locks [lockStripes]sync.Mutex
@@ -49,7 +50,7 @@ func WithClock(now func() time.Time) Option {
 // Open opens or creates the Pebble database in dir and counts its customers,
 // descriptors and tombstones for Stats.
 func Open(dir string, opts ...Option) (*Store, error) {
-	s := &Store{log: slog.Default(), now: time.Now}
+	s := &Store{log: slog.Default(), now: time.Now, dir: dir}
 	for _, opt := range opts {
 		opt(s)
 	}
