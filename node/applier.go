@@ -224,7 +224,16 @@ func (a applier) Restore(group string, batch *pebble.Batch, r io.Reader) error {
 		}
 		a.n.engines.remove(id)
 	}
-	return a.restoreLines(batch, r)
+	if err := a.restoreLines(batch, r); err != nil {
+		return err
+	}
+
+	// A snapshot installed after the leader purged its log may carry a forget this node
+	// never applied as a command: overwrite the write-ahead log as a forget does. Wait for
+	// replicate to commit the restored batch first, since a large batch holds the WAL it
+	// was written to until it is flushed.
+	time.AfterFunc(2*time.Second, func() { a.n.scrubWAL("snapshot installed") })
+	return nil
 }
 
 func (a applier) restoreLines(batch *pebble.Batch, r io.Reader) error {
@@ -258,16 +267,24 @@ func (a applier) restoreLines(batch *pebble.Batch, r io.Reader) error {
 
 // afterForget drops a forgotten client from the galleries and the arrivals in memory, and
 // then, off the state machine's goroutine, overwrites the write-ahead log files that may
-// still hold her enrollment. Her raft log entries and sstables are the group's purge's.
+// still hold her enrollment. Her raft log entries and sstables are left to the group's
+// purge.
 func (n *Node) afterForget(id string) {
 	n.engines.remove(id)
 	n.arrivals.forgetCustomer(id)
 	n.metrics.galleryDescriptors.Set(float64(n.engines.gallery().Len()))
-	go func() {
-		if err := n.store.ScrubWAL(); err != nil {
-			n.log.Error("overwriting the WAL after forget failed", "customer", id, "error", err)
-		}
-	}()
+	n.log.Info("forgot client", "customer", id)
+	// The forget's own batch commits after this returns; scrub once it has.
+	time.AfterFunc(time.Second, func() { n.scrubWAL("forget") })
+}
+
+// scrubWAL overwrites the store's write-ahead log files, logging the outcome.
+func (n *Node) scrubWAL(reason string) {
+	if err := n.store.ScrubWAL(); err != nil {
+		n.log.Error("overwriting the write-ahead log failed", "reason", reason, "error", err)
+		return
+	}
+	n.log.Info("overwrote the write-ahead log", "reason", reason)
 }
 
 // now is the clock of commands: the time a command is submitted, carried in it, so that
