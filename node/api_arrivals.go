@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/omotenashi/omotenashi/node/auth"
@@ -33,14 +32,10 @@ func (n *Node) handleIdentify(w http.ResponseWriter, r *http.Request) {
 }
 
 func (n *Node) handleArrivals(w http.ResponseWriter, r *http.Request) {
-	limit := 50
-	if s := r.URL.Query().Get("limit"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 || v > 200 {
-			n.fail(w, r, badRequest("limit %q: want a number from 1 to 200", s))
-			return
-		}
-		limit = v
+	limit, err := queryLimit(r, 50, 200)
+	if err != nil {
+		n.fail(w, r, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"arrivals": n.arrivals.recent(limit, time.Now())})
 }

@@ -47,14 +47,10 @@ func (n *Node) handleImportCatalog(w http.ResponseWriter, r *http.Request) {
 // handleSearchCatalog lists items whose SKU, name or category contains ?q=, at most
 // ?limit= (default 50, up to 1000).
 func (n *Node) handleSearchCatalog(w http.ResponseWriter, r *http.Request) {
-	limit := 50
-	if s := r.URL.Query().Get("limit"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 || v > 1000 {
-			n.fail(w, r, badRequest("limit %q: want a number from 1 to 1000", s))
-			return
-		}
-		limit = v
+	limit, err := queryLimit(r, 50, 1000)
+	if err != nil {
+		n.fail(w, r, err)
+		return
 	}
 
 	items, err := n.catalog().Search(r.URL.Query().Get("q"), limit)

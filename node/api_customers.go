@@ -77,14 +77,10 @@ func customerFromForm(fields map[string]string, takenBy string) (*profile.Custom
 }
 
 func (n *Node) handleListCustomers(w http.ResponseWriter, r *http.Request) {
-	limit := 50
-	if s := r.URL.Query().Get("limit"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 || v > 1000 {
-			n.fail(w, r, badRequest("limit %q: want a number from 1 to 1000", s))
-			return
-		}
-		limit = v
+	limit, err := queryLimit(r, 50, 1000)
+	if err != nil {
+		n.fail(w, r, err)
+		return
 	}
 
 	list, err := n.store.List(r.URL.Query().Get("q"), limit)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/omotenashi/omotenashi/node/auth"
@@ -177,4 +178,17 @@ func decodeJSON(r io.Reader, v any) error {
 		return badRequest("malformed JSON: data after the object")
 	}
 	return nil
+}
+
+// queryLimit reads the ?limit= parameter: def when absent, an error unless 1 to max.
+func queryLimit(r *http.Request, def, max int) (int, error) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return def, nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v <= 0 || v > max {
+		return 0, badRequest("limit %q: want a number from 1 to %d", s, max)
+	}
+	return v, nil
 }

@@ -44,6 +44,16 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// meshKey writes a new mesh key with the binary and returns its path.
+func meshKey(t *testing.T, bin string) string {
+	t.Helper()
+	key := filepath.Join(t.TempDir(), "mesh.key")
+	if out, err := exec.Command(bin, "mesh", "keygen", key).CombinedOutput(); err != nil {
+		t.Fatalf("mesh keygen: %v\n%s", err, out)
+	}
+	return key
+}
+
 // freePort returns a loopback port that was free a moment ago.
 func freePort(t *testing.T) int {
 	t.Helper()
@@ -285,10 +295,7 @@ func TestMesh_ConsentScopes(t *testing.T) {
 		t.Skip("starts four node processes: skipped with -short")
 	}
 	bin := buildBinary(t)
-	key := filepath.Join(t.TempDir(), "mesh.key")
-	if out, err := exec.Command(bin, "mesh", "keygen", key).CombinedOutput(); err != nil {
-		t.Fatalf("mesh keygen: %v\n%s", err, out)
-	}
+	key := meshKey(t, bin)
 
 	paris := startProcess(t, bin, key, "paris", "maison", "eu", "")
 	saigon := startProcess(t, bin, key, "saigon", "maison", "asia", paris.gossip)
@@ -467,10 +474,7 @@ func TestMesh_FailoverAndOutbox(t *testing.T) {
 		t.Skip("starts three node processes: skipped with -short")
 	}
 	bin := buildBinary(t)
-	key := filepath.Join(t.TempDir(), "mesh.key")
-	if out, err := exec.Command(bin, "mesh", "keygen", key).CombinedOutput(); err != nil {
-		t.Fatalf("mesh keygen: %v\n%s", err, out)
-	}
+	key := meshKey(t, bin)
 	paris := startProcess(t, bin, key, "paris", "maison", "eu", "")
 	saigon := startProcess(t, bin, key, "saigon", "maison", "asia", paris.gossip)
 	newyork := startProcess(t, bin, key, "newyork", "maison", "us", paris.gossip)
@@ -575,10 +579,7 @@ func TestMesh_NewGroupStartedTogether(t *testing.T) {
 		t.Skip("starts three node processes: skipped with -short")
 	}
 	bin := buildBinary(t)
-	key := filepath.Join(t.TempDir(), "mesh.key")
-	if out, err := exec.Command(bin, "mesh", "keygen", key).CombinedOutput(); err != nil {
-		t.Fatalf("mesh keygen: %v\n%s", err, out)
-	}
+	key := meshKey(t, bin)
 	paris := startProcess(t, bin, key, "paris", "maison", "eu", "")
 	first := newProcess(t, bin, key, "soeur-a", "soeur", "eu", paris.gossip)
 	second := newProcess(t, bin, key, "soeur-b", "soeur", "asia", paris.gossip)
