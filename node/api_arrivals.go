@@ -116,7 +116,7 @@ func (n *Node) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Status is what /v1/status reports about the node.
+// Status is the node's report at /v1/status.
 type Status struct {
 	Store       string `json:"store"`
 	Engine      string `json:"engine"`

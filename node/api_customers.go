@@ -328,8 +328,8 @@ func (n *Node) handleSetPreferences(w http.ResponseWriter, r *http.Request) {
 		OpSetPreferences, p))
 }
 
-// respondUpdate answers a change to a client's history: the error, 202 when it waits in
-// the outbox, or 201 after auditing.
+// respondUpdate writes the response to a change of a client's history: the error, 202 when
+// it waits in the outbox, or 201 after auditing.
 func (n *Node) respondUpdate(w http.ResponseWriter, r *http.Request, action string, err error) {
 	id := r.PathValue("id")
 	if errors.Is(err, ErrPending) {

@@ -10,7 +10,7 @@ import (
 	"github.com/omotenashi/omotenashi/replicate"
 )
 
-// MeshStatus is what /v1/mesh reports: the members gossip sees and each Raft group's view.
+// MeshStatus is the report of /v1/mesh: the gossip members and each Raft group's state.
 type MeshStatus struct {
 	Name    string       `json:"name"`
 	PeerID  string       `json:"peer_id"`
@@ -19,8 +19,8 @@ type MeshStatus struct {
 	Pending int          `json:"pending_writes"`
 }
 
-// GroupView is one Raft group as this node sees it, with members named as gossip names
-// them. Match index and lag come from the leader only.
+// GroupView is one Raft group's state on this node, with members named by their gossip
+// names. Match index and lag come from the leader only.
 type GroupView struct {
 	Group        string            `json:"group"`
 	State        string            `json:"state"`
@@ -40,7 +40,7 @@ type GroupMemberView struct {
 	Lag        uint64 `json:"lag"`
 }
 
-// MeshMember is one boutique as gossip sees it.
+// MeshMember is one boutique in the gossip member list.
 type MeshMember struct {
 	Name   string `json:"name"`
 	Brand  string `json:"brand"`

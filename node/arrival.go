@@ -25,7 +25,7 @@ type Arrival struct {
 	Crop string `json:"crop,omitempty"`
 	// LatencyMS is the time from the frame that showed her best to this alert.
 	LatencyMS float64 `json:"latency_ms"`
-	// Quality is how trustworthy the face's descriptor is, from 0 to 1.
+	// Quality is the trust in the face's descriptor, from 0 to 1.
 	Quality float64 `json:"quality"`
 	// Liveness is the ONNX engine's liveness score, shown to staff and never used to decide.
 	Liveness *float64 `json:"liveness,omitempty"`
@@ -50,7 +50,8 @@ type Candidate struct {
 	Distance float32 `json:"distance"`
 }
 
-// ArrivalCustomer is what an assistant needs at a glance when a client walks in.
+// ArrivalCustomer is the summary of a client that an assistant reads at a glance when she
+// walks in.
 type ArrivalCustomer struct {
 	ID                string              `json:"id"`
 	Name              string              `json:"name"`
@@ -141,7 +142,7 @@ func (l *arrivalLog) add(a *Arrival) {
 	}
 }
 
-// recent returns copies of up to n latest arrivals, newest first, and forgets the
+// recent returns copies of up to n latest arrivals, newest first, and drops the
 // descriptors of those past expiry.
 func (l *arrivalLog) recent(n int, now time.Time) []Arrival {
 	l.mu.Lock()

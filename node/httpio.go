@@ -29,7 +29,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 }
 
-// writeError answers {"error": msg} with status.
+// writeError writes {"error": msg} with status.
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
@@ -62,8 +62,8 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
-// fail answers err with its status; a server error is logged and its detail kept from the
-// client.
+// fail writes err with its status. A server error is logged, and its detail is kept from
+// the client.
 func (n *Node) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
@@ -88,7 +88,7 @@ type form struct {
 }
 
 // readForm streams a multipart body, keeping text fields up to maxFieldBytes and files
-// named "photo" up to the image byte limit; anything over a limit is an error, not a cut.
+// named "photo" up to the image byte limit. Anything over a limit is an error, not a cut.
 func (n *Node) readForm(r *http.Request) (form, error) {
 	f := form{fields: map[string]string{}}
 	mr, err := r.MultipartReader()

@@ -263,7 +263,7 @@ func (p *processNode) meshStatus(t *testing.T) MeshStatus {
 	return st
 }
 
-// groupSize returns the members of a group as p sees it.
+// groupSize returns the number of members of a group in p's status.
 func groupSize(st MeshStatus, group string) int {
 	return len(groupMembers(st, group, ""))
 }
@@ -399,7 +399,7 @@ func TestMesh_ConsentScopes(t *testing.T) {
 
 }
 
-// leaderOf returns the node a group's leader is, as p sees it, or nil.
+// leaderOf returns the node that p reports as a group's leader, or nil.
 func leaderOf(t *testing.T, p *processNode, nodes []*processNode, group string) *processNode {
 	t.Helper()
 	for _, g := range p.meshStatus(t).Groups {
@@ -522,7 +522,7 @@ func TestMesh_FailoverAndOutbox(t *testing.T) {
 	leader.spawn(t)
 	checkApplied(t, nodes, id, written)
 
-	// Cut New York off by pausing the other two: its writes wait in its outbox, answered
+	// Cut New York off by pausing the other two. Its writes wait in its outbox with status
 	// 202, and are applied once when the others are back.
 	paused := []*processNode{}
 	for _, n := range nodes {

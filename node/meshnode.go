@@ -142,7 +142,7 @@ func (n *Node) startGossip(key []byte) error {
 		return fmt.Errorf("join the mesh through %v: %w", cfg.Join, err)
 	}
 	if err != nil {
-		n.log.Warn("no member known from the last run answered; starting alone",
+		n.log.Warn("no member saved from the last run responded; starting alone",
 			"error", err)
 		return nil
 	}
@@ -300,7 +300,7 @@ func (n *Node) reconcileLoop() {
 
 // stuckAfter is how long a group without any state or leader waits before the member with
 // the lowest peer id bootstraps it. A group that exists elsewhere adds a newcomer within a
-// second or two, so a node that waited this long and knows no leader is in a new group
+// second or two, so a node that waited this long without a leader is in a new group
 // whose first members started together, each seeing the others and none bootstrapping.
 const stuckAfter = 10 * time.Second
 
@@ -344,7 +344,7 @@ type forwardRequest struct {
 	Command replicate.Command `json:"command"`
 }
 
-// forwardResponse says whether the leader applied or rejected a forwarded command.
+// forwardResponse is the leader's outcome of a forwarded command: applied, or rejected.
 type forwardResponse struct {
 	Rejected string `json:"rejected,omitempty"`
 }

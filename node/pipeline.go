@@ -55,7 +55,7 @@ func (n *Node) runCamera(ctx context.Context, src camera.Source) error {
 }
 
 // analyzeFrames detects faces in each frame of slot, tracks them, and alerts for each track
-// once it is ready; when the slot closes, the tracks still open are alerted too.
+// once it is ready. When the slot closes, the tracks still open are alerted too.
 func (n *Node) analyzeFrames(ctx context.Context, cameraName string, slot <-chan camera.Frame) {
 	tracker := track.New(track.Config{Same: sameFace})
 	for f := range slot {

@@ -22,8 +22,8 @@ type Identified struct {
 	Decision   string      `json:"decision"`
 	Customer   *Candidate  `json:"customer,omitempty"`
 	Candidates []Candidate `json:"candidates"`
-	// Quality is how trustworthy the face's descriptor is, from 0 to 1; under 0.3 the
-	// face is too small or blurred, and is never a match.
+	// Quality is the trust in the face's descriptor, from 0 to 1. Under 0.3 the face is
+	// too small or blurred, and is never a match.
 	Quality float64 `json:"quality"`
 	// Liveness is the ONNX engine's liveness score, from 0 (a photo of a photo) to 1. It is
 	// shown, never used to decide: it scores some genuine portraits low.
@@ -38,7 +38,7 @@ type recognition struct {
 }
 
 // recognize searches the recognition engine's gallery for a face and decides who it is.
-// A match on a descriptor of low quality becomes ambiguous: the node says it is unsure.
+// A match on a descriptor of low quality becomes ambiguous, so staff are asked.
 func (n *Node) recognize(r faceReading) (recognition, error) {
 	vector, ok := r.vectors[n.cfg.Engine]
 	if !ok {
@@ -121,7 +121,7 @@ func boxArray(r image.Rectangle) [4]int {
 	return [4]int{r.Min.X, r.Min.Y, r.Max.X, r.Max.Y}
 }
 
-// Errors of enrollment that the API turns into 4xx answers.
+// Errors of enrollment that the API turns into 4xx responses.
 var (
 	// ErrNoFace reports an enrollment photo with no face found.
 	ErrNoFace = errors.New("no face found")
@@ -156,7 +156,7 @@ type Photo struct {
 	Data []byte
 }
 
-// PhotoCheck is what enrollment learnt about one photo, returned to staff.
+// PhotoCheck is the quality and liveness of one enrollment photo, returned to staff.
 type PhotoCheck struct {
 	Name     string   `json:"name"`
 	Quality  float64  `json:"quality"`

@@ -19,8 +19,8 @@ func ThresholdsFor(engine string) decide.Thresholds {
 }
 
 // The ONNX engine's thresholds, in Euclidean distance between unit vectors (d² = 2 − 2cos).
-// The closest two different people are 1.062 apart, so Match stays below that; Candidate
-// covers 95% of same-person pairs (1.273); the margin is kept at the dlib default's 0.06,
+// The closest two different people are 1.062 apart, so Match stays below that. Candidate
+// covers 95% of same-person pairs (1.273). The margin stays at the dlib default's 0.06,
 // wider than the calibrated minimum of 0.02, because the set is small.
 const (
 	onnxMatch     = 1.04

@@ -156,9 +156,9 @@ func (r *runner) startNodes() error {
 			rest = append(rest, p)
 			continue
 		}
-		// NOTE: a node bootstraps a Raft group only when it sees no other live member of
-		// it, so two first members started together both wait forever for a leader. The
-		// first member of each brand and group therefore starts alone.
+		// Two first members of a group started together each find the other and neither
+		// bootstraps; the node resolves that only after ten seconds, so the first member of
+		// each brand and group starts alone.
 		if err := r.startOne(p); err != nil {
 			return err
 		}

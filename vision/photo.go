@@ -12,7 +12,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 )
 
-// Photo is what FacesInPhoto found in one encoded image.
+// Photo is the result of FacesInPhoto on one encoded image.
 type Photo struct {
 	// Faces are the faces found, in the coordinates of the upright image.
 	Faces []Face
