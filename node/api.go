@@ -31,6 +31,7 @@ func (n *Node) Handler() http.Handler {
 	assistant("POST /v1/customers/{id}/inquiries", n.handleRecordInquiry)
 	assistant("POST /v1/customers/{id}/notes", n.handleAddNote)
 	assistant("PUT /v1/customers/{id}/preferences", n.handleSetPreferences)
+	assistant("PUT /v1/customers/{id}/details", n.handleSetDetails)
 	manager("PUT /v1/customers/{id}/consent", n.handleChangeConsent)
 	assistant("GET /v1/pending", n.handlePending)
 	assistant("GET /v1/customers/{id}/recommendations", n.handleRecommendations)

@@ -328,6 +328,18 @@ func (n *Node) handleSetPreferences(w http.ResponseWriter, r *http.Request) {
 		OpSetPreferences, p))
 }
 
+// handleSetDetails replaces how staff address a client, her name, language, favourite
+// assistant and important dates, all at once.
+func (n *Node) handleSetDetails(w http.ResponseWriter, r *http.Request) {
+	d, err := profile.DecodeDetails(r.Body)
+	if err != nil {
+		n.fail(w, r, err)
+		return
+	}
+	n.respondUpdate(w, r, "set-details", n.write(r.Context(), r.PathValue("id"),
+		OpSetDetails, d))
+}
+
 // respondUpdate writes the response to a change of a client's history: the error, 202 when
 // it waits in the outbox, or 201 after auditing.
 func (n *Node) respondUpdate(w http.ResponseWriter, r *http.Request, action string, err error) {

@@ -24,6 +24,7 @@ const (
 	OpRecordInquiry  = "record_inquiry"  // profile.Inquiry
 	OpSetPreferences = "set_preferences" // profile.Preferences
 	OpAddNote        = "add_note"        // profile.Note
+	OpSetDetails     = "set_details"     // profile.Details
 	OpUpdateConsent  = "update_consent"  // profile.Consent
 	OpForget         = replicate.OpForget
 )
@@ -157,6 +158,11 @@ func changeCustomer(c *profile.Customer, cmd replicate.Command) error {
 		var note profile.Note
 		if err = json.Unmarshal(cmd.Payload, &note); err == nil {
 			c.Notes = append(c.Notes, note)
+		}
+	case OpSetDetails:
+		var d profile.Details
+		if err = json.Unmarshal(cmd.Payload, &d); err == nil {
+			c.SetDetails(d)
 		}
 	case OpUpdateConsent:
 		err = json.Unmarshal(cmd.Payload, &c.Consent)

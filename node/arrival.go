@@ -2,6 +2,8 @@ package node
 
 import (
 	"errors"
+	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -66,6 +68,8 @@ type ArrivalCustomer struct {
 	// ConsentSince is when she gave the consent of Scope.
 	ConsentSince   time.Time               `json:"consent_since,omitzero"`
 	ImportantDates []profile.ImportantDate `json:"important_dates,omitempty"`
+	// UpcomingDates are her important dates of the next UpcomingDays days, soonest first.
+	UpcomingDates []UpcomingDate `json:"upcoming_dates,omitempty"`
 	// Suggestions are items of this boutique to show her, best first, each with the
 	// reason to give; empty when the boutique has no catalogue.
 	Suggestions []recommend.Suggestion `json:"suggestions,omitempty"`
@@ -86,12 +90,47 @@ func summarize(c *profile.Customer) *ArrivalCustomer {
 		Preferences:       c.Preferences,
 		RecentPurchases:   lastN(c.Purchases, 3),
 		Inquiries:         lastN(c.Inquiries, 3),
+		UpcomingDates:     upcoming(c.ImportantDates, time.Now()),
 	}
 	if n := len(c.Visits); n > 0 {
 		v := c.Visits[n-1]
 		s.LastVisit = &v
 	}
 	return s
+}
+
+// UpcomingDays is how far ahead an arrival card looks for her important dates.
+const UpcomingDays = 14
+
+// UpcomingDate is an important date that falls within UpcomingDays, so that staff can
+// mention it: "Birthday in 3 days".
+type UpcomingDate struct {
+	Label string `json:"label"`
+	// Date is the day it falls on, YYYY-MM-DD in the boutique's time zone.
+	Date string `json:"date"`
+	// InDays is 0 for today, 1 for tomorrow.
+	InDays int `json:"in_days"`
+}
+
+// upcoming returns the dates that fall within UpcomingDays of the calendar day of from,
+// soonest first.
+func upcoming(dates []profile.ImportantDate, from time.Time) []UpcomingDate {
+	today := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, from.Location())
+	var out []UpcomingDate
+	for _, d := range dates {
+		next, ok := d.Next(from)
+		if !ok {
+			continue
+		}
+		// Days counted on the calendar, so a change to summer time does not shorten one.
+		days := int(math.Round(next.Sub(today).Hours() / 24))
+		if days <= UpcomingDays {
+			out = append(out, UpcomingDate{Label: d.Label, Date: next.Format(time.DateOnly),
+				InDays: days})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b UpcomingDate) int { return a.InDays - b.InDays })
+	return out
 }
 
 // lastN returns up to n of the last items of s, newest first.

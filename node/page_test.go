@@ -58,6 +58,9 @@ func TestPage_ShowsArrival(t *testing.T) {
 	if err := tn.store.RecordPurchase(id, purchaseOf("Pearl-embroidered evening bag")); err != nil {
 		t.Fatal(err)
 	}
+	birthday := time.Now().AddDate(0, 0, 3).Format("01-02")
+	tn.mustCall(t, http.StatusCreated, "PUT", "/v1/customers/"+id+"/details",
+		`{"name":"Claire Dubois","important_dates":[{"label":"Birthday","date":"`+birthday+`"}]}`)
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
 		t.Fatalf("open staff page: %v", err)
@@ -80,7 +83,64 @@ func TestPage_ShowsArrival(t *testing.T) {
 	if !strings.Contains(heading, "Pearl-embroidered evening bag") {
 		t.Errorf("card reads %q, want her purchase", heading)
 	}
+	if !strings.Contains(heading, "Birthday in 3 days") {
+		t.Errorf("card reads %q, want her birthday in 3 days", heading)
+	}
 	saveArtifact(t, "staff-page.png", screenshot)
+}
+
+// TestPage_EditsDetailsAndPreferences fills in the forms of a client's page and checks
+// what the node stored.
+func TestPage_EditsDetailsAndPreferences(t *testing.T) {
+	ctx := newBrowser(t)
+	tn := mustStartNode(t, nil)
+	id := tn.mustEnroll(t, "Claire Dubois", map[string][]byte{
+		"claire.jpg": sampleCrop(t, tn, "sample1.jpg"),
+	})
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
+		t.Fatalf("open staff page: %v", err)
+	}
+	mustDo(t, ctx, "search her", chromedp.Click(`#tab-clients`),
+		chromedp.SendKeys(`#q`, "Claire"), chromedp.Click(`#search button`))
+	waitFor(t, ctx, `document.querySelector(".hit") !== null`, 10*time.Second)
+	mustDo(t, ctx, "open her page", chromedp.Evaluate[chromedp.Void](
+		`document.querySelector(".hit").click()`))
+	waitFor(t, ctx, `document.querySelector("form[data-kind=details]") !== null`,
+		10*time.Second)
+
+	mustDo(t, ctx, "edit her details",
+		chromedp.SendKeys(`form[data-kind=details] input[name=address]`, "Madame Dubois"),
+		chromedp.SendKeys(`form[data-kind=details] input[name=favorite_assistant]`, "Inès"),
+		chromedp.SendKeys(`form[data-kind=details] textarea`, "Birthday: 03-14"),
+		chromedp.Click(`form[data-kind=details] button`))
+	waitFor(t, ctx, `(document.querySelector("#client")?.innerText || "")`+
+		`.includes("Birthday · 03-14")`, 10*time.Second)
+	mustDo(t, ctx, "edit her preferences",
+		chromedp.SendKeys(`form[data-kind=preferences] input[name=sizes]`, "38, M"),
+		chromedp.SendKeys(`form[data-kind=preferences] input[name=dislikes]`, "fur"),
+		chromedp.Click(`form[data-kind=preferences] button`))
+	waitFor(t, ctx, `(document.querySelector("#client")?.innerText || "")`+
+		`.includes("Sizes: 38, M")`, 10*time.Second)
+
+	c, err := tn.store.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Address != "Madame Dubois" || c.FavoriteAssistant != "Inès" ||
+		len(c.ImportantDates) != 1 || c.ImportantDates[0].Date != "03-14" {
+		t.Errorf("stored details = %+v", c.Details())
+	}
+	if strings.Join(c.Preferences.Sizes, ",") != "38,M" ||
+		strings.Join(c.Preferences.Dislikes, ",") != "fur" {
+		t.Errorf("stored preferences = %+v", c.Preferences)
+	}
+
+	mustDo(t, ctx, "enter a date that does not exist",
+		chromedp.SendKeys(`form[data-kind=details] textarea`, "\nName day: 02-30"),
+		chromedp.Click(`form[data-kind=details] button`))
+	waitFor(t, ctx, `(document.querySelector("form[data-kind=details] .msg")?.innerText || "")`+
+		`.includes("02-30")`, 10*time.Second)
 }
 
 // mustDo runs browser actions with a ten-second limit, failing the test with the page's

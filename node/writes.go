@@ -77,6 +77,8 @@ func (n *Node) writeLocal(id, op string, payload any) error {
 		return n.store.SetPreferences(id, p)
 	case profile.Note:
 		return n.store.AddNote(id, p)
+	case profile.Details:
+		return n.store.SetDetails(id, p)
 	case profile.Descriptor:
 		return n.store.AddDescriptor(id, p)
 	}

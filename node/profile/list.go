@@ -11,7 +11,7 @@ import (
 // no limit.
 func (s *Store) List(query string, limit int) ([]Summary, error) {
 	needle := strings.ToLower(query)
-	var out []Summary
+	out := []Summary{}
 
 	err := s.scanCustomers(func(id string, value []byte) (bool, error) {
 		var record struct {

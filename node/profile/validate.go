@@ -181,6 +181,10 @@ func validateHistory(c *Customer) error {
 		}
 	}
 
+	if err := validateImportantDates(c.ImportantDates); err != nil {
+		return err
+	}
+
 	return ValidatePreferences(c.Preferences)
 }
 
