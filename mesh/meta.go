@@ -17,17 +17,25 @@ type Meta struct {
 	PeerID   string   // libp2p peer ID
 	P2PAddrs []string // libp2p multiaddrs the node listens on
 	HTTPAddr string   // host:port of the node's HTTP API
+	// Location is where the boutique is, "LAT,LON" in decimal degrees, or empty. Sister
+	// boutiques use it to find the ones nearby.
+	Location string
 }
 
 // metaVersion is the first byte of encoded metadata, so the format can change later.
-const metaVersion = 1
+// Version 2 added Location after the lists; decodeMeta still reads version 1.
+const (
+	metaVersion   = 2
+	metaVersionV1 = 1
+)
 
 // metaFlagLeaving marks metadata that a member sends just before it leaves, so the other
 // members can tell a graceful leave from a failure.
 const metaFlagLeaving = 1
 
-// encodeMeta encodes meta as a version byte, a flags byte, six length-prefixed strings
-// and two counted lists of length-prefixed strings. Lengths are uvarints.
+// encodeMeta encodes meta as a version byte, a flags byte, six length-prefixed strings,
+// two counted lists of length-prefixed strings and the location as a length-prefixed
+// string. Lengths are uvarints.
 func encodeMeta(meta Meta, leaving bool) ([]byte, error) {
 	var flags byte
 	if leaving {
@@ -41,6 +49,7 @@ func encodeMeta(meta Meta, leaving bool) ([]byte, error) {
 	}
 	buf = appendStrings(buf, meta.Scopes)
 	buf = appendStrings(buf, meta.P2PAddrs)
+	buf = appendString(buf, meta.Location)
 
 	if len(buf) > memberlist.MetaMaxSize {
 		return nil, fmt.Errorf("%w: %d bytes encoded, limit %d",
@@ -68,9 +77,10 @@ func decodeMeta(data []byte) (Meta, bool, error) {
 		return Meta{}, false, fmt.Errorf("%w: %d bytes, expected at least 2",
 			ErrInvalidMeta, len(data))
 	}
-	if data[0] != metaVersion {
-		return Meta{}, false, fmt.Errorf("%w: version %d, expected %d",
-			ErrInvalidMeta, data[0], metaVersion)
+	version := data[0]
+	if version != metaVersion && version != metaVersionV1 {
+		return Meta{}, false, fmt.Errorf("%w: version %d, expected %d or %d",
+			ErrInvalidMeta, version, metaVersionV1, metaVersion)
 	}
 
 	leaving := data[1]&metaFlagLeaving != 0
@@ -82,6 +92,9 @@ func decodeMeta(data []byte) (Meta, bool, error) {
 	}
 	meta.Scopes = reader.readStrings()
 	meta.P2PAddrs = reader.readStrings()
+	if version >= 2 {
+		meta.Location = reader.readString()
+	}
 
 	if reader.err != nil {
 		return Meta{}, false, fmt.Errorf("%w: %w", ErrInvalidMeta, reader.err)

@@ -19,6 +19,7 @@ func sampleMeta() Meta {
 		PeerID:   "12D3KooWPjceQrSwdWXPyLLeABRXmuqt69Rg3sBYbU1Nft9HyQ6X",
 		P2PAddrs: []string{"/ip4/10.1.2.3/tcp/4001", "/ip6/fd00::3/tcp/4001"},
 		HTTPAddr: "10.1.2.3:8080",
+		Location: "10.7769,106.7009",
 	}
 }
 
@@ -50,6 +51,28 @@ func TestMeta_RoundTrip(t *testing.T) {
 				t.Errorf("leaving %v, expected %v", leaving, tc.leaving)
 			}
 		})
+	}
+}
+
+// A member that runs the version before Location still decodes, without a location.
+func TestDecodeMeta_Version1(t *testing.T) {
+	meta := sampleMeta()
+	meta.Location = ""
+	v2, err := encodeMeta(meta, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := append([]byte{metaVersionV1}, v2[1:len(v2)-1]...) // without the empty location
+
+	decoded, leaving, err := decodeMeta(v1)
+	if err != nil {
+		t.Fatalf("decode version 1: %v", err)
+	}
+	if !reflect.DeepEqual(decoded, meta) || !leaving {
+		t.Errorf("decoded %+v (leaving %v), expected %+v (leaving)", decoded, leaving, meta)
+	}
+	if _, _, err := decodeMeta(append(v1, 0)); !errors.Is(err, ErrInvalidMeta) {
+		t.Errorf("version 1 with a trailing byte: error %v, expected ErrInvalidMeta", err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/raft"
 
 	"github.com/omotenashi/omotenashi/mesh"
+	"github.com/omotenashi/omotenashi/node/nearby"
 	"github.com/omotenashi/omotenashi/replicate"
 )
 
@@ -17,6 +18,8 @@ type MeshStatus struct {
 	Members []MeshMember `json:"members"`
 	Groups  []GroupView  `json:"groups"`
 	Pending int          `json:"pending_writes"`
+	// Sisters are the sister brands' boutiques nearby whose stock this node holds.
+	Sisters []nearby.Source `json:"sisters"`
 }
 
 // GroupView is one Raft group's state on this node, with members named by their gossip
@@ -49,6 +52,8 @@ type MeshMember struct {
 	Health string `json:"health"`
 	PeerID string `json:"peer_id"`
 	HTTP   string `json:"http"`
+	// Location is "LAT,LON", empty when the boutique set none.
+	Location string `json:"location,omitempty"`
 }
 
 func (n *Node) handleMesh(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +89,10 @@ func (n *Node) MeshStatus() MeshStatus {
 		}
 	}
 	sort.Slice(st.Groups, func(i, j int) bool { return st.Groups[i].Group < st.Groups[j].Group })
+	st.Sisters = []nearby.Source{}
+	if m.sisters != nil {
+		st.Sisters = m.sisters.Sources()
+	}
 	return st
 }
 
@@ -112,5 +121,5 @@ func groupView(gs replicate.Status, names map[string]string) GroupView {
 func memberView(m mesh.Member) MeshMember {
 	return MeshMember{Name: m.Name, Brand: m.Meta.Brand, Group: m.Meta.Group,
 		Region: m.Meta.Region, Health: m.Health.String(), PeerID: m.Meta.PeerID,
-		HTTP: m.Meta.HTTPAddr}
+		HTTP: m.Meta.HTTPAddr, Location: m.Meta.Location}
 }

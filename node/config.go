@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/omotenashi/omotenashi/internal/assetpath"
+	"github.com/omotenashi/omotenashi/node/nearby"
 	"github.com/omotenashi/omotenashi/vision"
 	"github.com/omotenashi/omotenashi/vision/decide"
 )
@@ -89,10 +90,23 @@ type Config struct {
 	// DeadAfter is how long a member must be gone before its groups remove it. Default 5
 	// minutes.
 	DeadAfter time.Duration
+	// Location is where the boutique is, "LAT,LON" in decimal degrees. With it, the node
+	// suggests to clients with group consent the stock of sister brands' boutiques within
+	// NearbyKm, and tells the others where it is. Empty: no sister suggestions.
+	Location string
+	// NearbyKm is how far a sister boutique may be to count as nearby. Default 5.
+	NearbyKm float64
+	// NearbyRefresh is how often the node fetches the stock of sister boutiques nearby.
+	// Default 1 minute; a list older than three intervals is dropped.
+	NearbyRefresh time.Duration
 	// WANFile is a JSON file of simulated latency, jitter, loss and partitions between
 	// regions (see mesh.WANConfig), applied to the node's mesh traffic and re-read when it
 	// changes. For testnets on one machine. Empty: no simulation and no overhead.
 	WANFile string
+
+	// MaxEventStreams is the number of /v1/events streams the node serves at once. A stream
+	// requested over the cap gets 503 with a Retry-After header. Zero or less means 64.
+	MaxEventStreams int
 }
 
 // DefaultConfig returns the configuration of a node keeping its data in dataDir.
@@ -118,6 +132,8 @@ func DefaultConfig(dataDir string) Config {
 		Profile:       "wan",
 		Voters:        3,
 		DeadAfter:     5 * time.Minute,
+		NearbyKm:      5,
+		NearbyRefresh: time.Minute,
 	}
 }
 
@@ -152,6 +168,14 @@ func (c Config) Validate() error {
 		if c.Profile != "wan" && c.Profile != "loopback" {
 			return fmt.Errorf("profile %q: want wan or loopback", c.Profile)
 		}
+	}
+	if c.Location != "" {
+		if _, err := nearby.ParsePoint(c.Location); err != nil {
+			return err
+		}
+	}
+	if !(c.NearbyKm > 0) || c.NearbyRefresh < time.Second {
+		return errors.New("nearby distance must be more than zero and refresh at least 1s")
 	}
 	return nil
 }

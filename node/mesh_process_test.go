@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/omotenashi/omotenashi/internal/testassets"
+	"github.com/omotenashi/omotenashi/node/recommend"
 	"github.com/omotenashi/omotenashi/vision"
 )
 
@@ -93,8 +94,20 @@ func newProcess(t *testing.T, bin, key, name, brand, region, join string) *proce
 	if join != "" {
 		args = append(args, "--join", join)
 	}
+	if loc, ok := testLocations[name]; ok {
+		args = append(args, "--location", loc, "--nearby-refresh", "1s")
+	}
 	p.bin, p.args = bin, args
 	return p
+}
+
+// testLocations places the boutiques of the mesh tests: the two Paris boutiques are 1.0 km
+// apart.
+var testLocations = map[string]string{
+	"paris":       "48.8661,2.3076", // avenue Montaigne
+	"soeur-paris": "48.8686,2.3212", // rue du Faubourg Saint-Honoré
+	"saigon":      "10.7769,106.7009",
+	"newyork":     "40.7624,-73.9738",
 }
 
 // readToken reads the manager token the node wrote.
@@ -331,6 +344,7 @@ func TestMesh_ConsentScopes(t *testing.T) {
 			t.Errorf("group client not recognized at %s", n.name)
 		}
 	}
+	checkSisterSuggestions(t, paris, saigon, soeur, groupID, brandID)
 
 	storeFace := faceCrop(t, paris, "sample6.jpg", [2]int{364, 650})
 	storeID := paris.enroll(t, "Solange Storeonly", "store", storeFace)
@@ -397,6 +411,100 @@ func TestMesh_ConsentScopes(t *testing.T) {
 		}
 	}
 
+}
+
+// soeurCSV is the sister brand's catalogue in Paris: a pearl clutch in stock.
+const soeurCSV = `sku,name,category,materials,colors,collection,sizes,price,currency,stock
+SOE-CL-1,Soeur pearl clutch,bags,pearl|satin,ivory,Nuit,,2900,EUR,2
+SOE-SC-1,Soeur wool scarf,scarves,wool,grey,Hiver,,400,EUR,5
+`
+
+// checkSisterSuggestions has the group client and the brand client buy pearl earrings in
+// Paris, and checks that only the group client is shown the sister brand's pearl clutch
+// 1.0 km away, and not in Saigon, which is far from it. It also edits the group client's
+// details in Saigon and reads them in Paris.
+func checkSisterSuggestions(t *testing.T, paris, saigon, soeur *processNode, groupID,
+	brandID string) {
+	t.Helper()
+	for _, p := range []*processNode{paris, saigon} {
+		p.mustPost(t, "/v1/catalog", "text/csv", boutiqueCSV, http.StatusOK)
+	}
+	soeur.mustPost(t, "/v1/catalog", "text/csv", soeurCSV, http.StatusOK)
+	for _, id := range []string{groupID, brandID} {
+		paris.mustPost(t, "/v1/customers/"+id+"/purchases", "application/json",
+			`{"sku":"JEW-001"}`, http.StatusCreated)
+	}
+
+	var nearbyItem recommend.Suggestion
+	shown := eventually(15*time.Second, func() bool {
+		for _, s := range paris.recommendations(t, groupID) {
+			if s.SKU == "SOE-CL-1" {
+				nearbyItem = s
+				return true
+			}
+		}
+		return false
+	})
+	if !shown {
+		t.Fatalf("group client not shown the sister brand's clutch in Paris: %+v",
+			paris.recommendations(t, groupID))
+	}
+	if nearbyItem.Rule != recommend.RuleNearby || nearbyItem.Boutique != "soeur-paris" ||
+		!strings.Contains(nearbyItem.Reason, "1.0 km away") {
+		t.Errorf("sister suggestion = %+v, want rule nearby at soeur-paris, 1.0 km away",
+			nearbyItem)
+	}
+	for _, check := range []struct {
+		p  *processNode
+		id string
+	}{{paris, brandID}, {saigon, groupID}} {
+		for _, s := range check.p.recommendations(t, check.id) {
+			if s.Rule == recommend.RuleNearby {
+				t.Errorf("%s suggests %s of a sister boutique to %s", check.p.name, s.SKU,
+					check.id)
+			}
+		}
+	}
+
+	saigon.mustPost(t, "/v1/customers/"+groupID+"/details", "application/json",
+		`{"name":"Gabrielle Group","address":"Madame Group",`+
+			`"important_dates":[{"label":"Birthday","date":"03-14"}]}`, http.StatusCreated)
+	replicated := eventually(10*time.Second, func() bool {
+		status, data := callWith(t, paris.token, "GET", paris.url+"/v1/customers/"+groupID,
+			"", nil)
+		return status == http.StatusOK && strings.Contains(string(data), "Madame Group")
+	})
+	if !replicated {
+		t.Errorf("details set in Saigon not replicated to Paris")
+	}
+}
+
+// mustPost sends a request with a body and fails the test unless the status is want.
+// PUT for a details or preferences path, POST otherwise.
+func (p *processNode) mustPost(t *testing.T, path, contentType, body string, want int) {
+	t.Helper()
+	method := "POST"
+	if strings.HasSuffix(path, "/details") || strings.HasSuffix(path, "/preferences") {
+		method = "PUT"
+	}
+	status, data := callWith(t, p.token, method, p.url+path, contentType,
+		strings.NewReader(body))
+	if status != want {
+		t.Fatalf("%s %s at %s: %d %s, want %d", method, path, p.name, status, data, want)
+	}
+}
+
+// recommendations returns a client's suggestions at p.
+func (p *processNode) recommendations(t *testing.T, id string) []recommend.Suggestion {
+	t.Helper()
+	status, data := callWith(t, p.token, "GET", p.url+"/v1/customers/"+id+"/recommendations",
+		"", nil)
+	if status != http.StatusOK {
+		t.Fatalf("recommendations at %s: %d %s", p.name, status, data)
+	}
+	var out struct{ Items []recommend.Suggestion }
+	mustUnmarshal(t, data, &out)
+	return out.Items
 }
 
 // leaderOf returns the node that p reports as a group's leader, or nil.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/protocol"
 
 	"github.com/omotenashi/omotenashi/mesh"
+	"github.com/omotenashi/omotenashi/node/nearby"
 	"github.com/omotenashi/omotenashi/replicate"
 )
 
@@ -40,6 +42,9 @@ type meshNode struct {
 
 	wan     *mesh.WAN          // simulated WAN from Config.WANFile, nil without one
 	stopWAN context.CancelFunc // stops watching Config.WANFile
+
+	sisters *nearby.Cache // stock of sister boutiques nearby
+	joined  chan struct{} // signalled when a member joins, to fetch its stock at once
 }
 
 // brandGroup and groupGroup name the Raft groups of a node's brand and group.
@@ -59,7 +64,7 @@ func (n *Node) startMesh() error {
 		return err
 	}
 	m := &meshNode{groups: map[string]*replicate.Group{}, done: make(chan struct{}),
-		peers: map[peer.ID]mesh.Member{}}
+		peers: map[peer.ID]mesh.Member{}, joined: make(chan struct{}, 1)}
 	n.mesh = m
 	if err := n.startWAN(); err != nil {
 		return err
@@ -77,7 +82,11 @@ func (n *Node) startMesh() error {
 	if err := n.startGossip(key); err != nil {
 		return err
 	}
-	return n.openGroups()
+	if err := n.openGroups(); err != nil {
+		return err
+	}
+	n.startSisters()
+	return nil
 }
 
 // startWAN loads Config.WANFile, if set, and watches it until the mesh stops.
@@ -121,7 +130,8 @@ func (n *Node) startGossip(key []byte) error {
 	gcfg.MeshKey = key
 	gcfg.Meta = mesh.Meta{Name: cfg.Name, Brand: cfg.Brand, Group: cfg.Group,
 		Region: cfg.Region, Scopes: []string{brandGroup(cfg.Brand), groupGroup(cfg.Group)},
-		PeerID: m.host.ID().String(), P2PAddrs: m.host.P2PAddrs(), HTTPAddr: cfg.Listen}
+		PeerID: m.host.ID().String(), P2PAddrs: m.host.P2PAddrs(), HTTPAddr: cfg.Listen,
+		Location: cfg.Location}
 	gcfg.OnEvent = n.onMeshEvent
 	gcfg.WAN = m.wan
 	gcfg.Logger = n.log.With("component", "gossip")
@@ -159,6 +169,12 @@ func (n *Node) onMeshEvent(ev mesh.Event) {
 	n.log.Info("mesh member "+ev.Kind.String(), "member", ev.Member.Name,
 		"region", ev.Member.Meta.Region, "brand", ev.Member.Meta.Brand)
 	n.learnMember(ev.Member)
+	if ev.Kind == mesh.EventJoin {
+		select {
+		case n.mesh.joined <- struct{}{}:
+		default: // a fetch is already due
+		}
+	}
 }
 
 // learnMember records a gossip member's libp2p identity and addresses, and the gossip
@@ -195,6 +211,21 @@ func (m *meshNode) known(id peer.ID) bool {
 	defer m.mu.Unlock()
 	_, ok := m.peers[id]
 	return ok
+}
+
+// member returns the gossip member of a libp2p peer.
+func (m *meshNode) member(id peer.ID) (mesh.Member, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	member, ok := m.peers[id]
+	return member, ok
+}
+
+// snapshot returns a copy of the members seen by gossip, by libp2p peer.
+func (m *meshNode) snapshot() map[peer.ID]mesh.Member {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return maps.Clone(m.peers)
 }
 
 // members returns the gossip members of one group as Raft members.

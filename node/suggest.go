@@ -27,22 +27,24 @@ func (n *Node) handleRecommendations(w http.ResponseWriter, r *http.Request) {
 }
 
 // suggest recommends items of this boutique's catalogue to c, with the boutique's sales
-// breaking ties. It returns an empty list when the catalogue is empty.
+// breaking ties, and for a client with group consent items of sister boutiques nearby.
+// It returns an empty list when there is nothing to suggest.
 func (n *Node) suggest(c *profile.Customer) ([]recommend.Suggestion, error) {
 	cat := n.catalog()
 	items, err := cat.All()
 	if err != nil {
 		return nil, err
 	}
-	if len(items) == 0 {
-		return []recommend.Suggestion{}, nil
-	}
 	sales, err := cat.Sales()
 	if err != nil {
 		return nil, err
 	}
-	return recommend.Recommend(c, items, recommend.Options{Boutique: cat.Boutique(),
-		Popularity: sales}), nil
+	out := recommend.Recommend(c, items, recommend.Options{Boutique: cat.Boutique(),
+		Popularity: sales, Nearby: n.sisterOffers()})
+	if out == nil {
+		out = []recommend.Suggestion{}
+	}
+	return out, nil
 }
 
 // card returns the arrival card of c with her suggestions. A failure to read the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/omotenashi/omotenashi/mesh"
 	"github.com/omotenashi/omotenashi/node"
@@ -61,6 +62,13 @@ func writeMeshStatus(w io.Writer, st node.MeshStatus) error {
 		fmt.Fprintln(tw, "  MEMBER\tROLE\tMATCH\tLAG")
 		for _, m := range g.Members {
 			fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", m.Name, m.Role, m.MatchIndex, m.Lag)
+		}
+	}
+	if len(st.Sisters) > 0 {
+		fmt.Fprintln(tw, "\nSISTER BOUTIQUE NEARBY\tBRAND\tKM\tITEMS IN STOCK\tFETCHED")
+		for _, s := range st.Sisters {
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%d\t%s\n", s.Boutique, s.Brand, s.Km, s.Items,
+				s.FetchedAt.Local().Format(time.TimeOnly))
 		}
 	}
 	return tw.Flush()

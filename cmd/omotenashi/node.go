@@ -45,6 +45,13 @@ func meshFlags(fs *flag.FlagSet, cfg *node.Config) {
 	fs.Var(&stringList{values: &cfg.Join}, "join", "gossip HOST:PORT of a node in the mesh (repeatable)")
 	fs.StringVar(&cfg.Profile, "profile", cfg.Profile,
 		"timing of gossip and Raft: wan, or loopback for nodes on one machine")
+	fs.StringVar(&cfg.Location, "location", cfg.Location, "where the boutique is, LAT,LON "+
+		"in decimal degrees; clients with group consent are then shown the stock of "+
+		"sister brands' boutiques nearby")
+	fs.Float64Var(&cfg.NearbyKm, "nearby-km", cfg.NearbyKm,
+		"how far a sister boutique may be to count as nearby, in km")
+	fs.DurationVar(&cfg.NearbyRefresh, "nearby-refresh", cfg.NearbyRefresh,
+		"how often to fetch the stock of sister boutiques nearby")
 	fs.StringVar(&cfg.WANFile, "wan", cfg.WANFile, "JSON file of simulated one-way "+
 		"latency, jitter, loss and partitions between regions, re-read when it changes "+
 		"(testnets on one machine only)")

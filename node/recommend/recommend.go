@@ -2,17 +2,17 @@
 // short reason an assistant can read out to the client. Its functions are pure: they take
 // a catalogue and a client profile, and read or write no storage.
 //
-// Two rules, in this order:
+// Three rules:
 //  1. items she asked about (an inquiry with an SKU) that are in stock here now, newest
 //     inquiry first;
 //  2. items that go with what she bought: a shared material, the same collection or a
-//     shared colour, scored over all her purchases and her recorded preferences.
+//     shared colour, scored over all her purchases and her recorded preferences;
+//  3. for a client with group consent only, items of sister brands' boutiques nearby that
+//     she asked about or that go with what she bought. Rule 3 keeps Options.NearbyMax
+//     places after rule 1 and fills any place rule 2 leaves; its suggestions come last.
 //
-// Every suggestion is in stock in this boutique, not already bought by her, in one of her
-// sizes when the item comes in sizes, and free of anything she dislikes.
-//
-// NOTE: a third rule, items of sister brands' boutiques nearby for clients with group
-// consent, is not built: a node stores only its own boutique's catalogue.
+// Every suggestion is in stock at the boutique that would show it, not already bought by
+// her, in one of her sizes when the item comes in sizes, and free of anything she dislikes.
 package recommend
 
 import (
@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/omotenashi/omotenashi/node/catalog"
+	"github.com/omotenashi/omotenashi/node/nearby"
 	"github.com/omotenashi/omotenashi/node/profile"
 )
 
@@ -36,6 +37,8 @@ const (
 	RuleInquiry Rule = "inquiry"
 	// RuleGoesWith suggests an item that goes with what she bought or prefers.
 	RuleGoesWith Rule = "goes-with"
+	// RuleNearby suggests an item in stock at a sister brand's boutique nearby.
+	RuleNearby Rule = "nearby"
 )
 
 // Suggestion is one item to show her, with the reason to give.
@@ -44,6 +47,10 @@ type Suggestion struct {
 	Name   string `json:"name"`
 	Reason string `json:"reason"`
 	Rule   Rule   `json:"rule"`
+	// Boutique, Brand and Km say where a suggestion of RuleNearby is and how far.
+	Boutique string  `json:"boutique,omitempty"`
+	Brand    string  `json:"brand,omitempty"`
+	Km       float64 `json:"km,omitempty"`
 }
 
 // Options configures Recommend.
@@ -56,15 +63,20 @@ type Options struct {
 	// Popularity counts sales per SKU. When set, log(1+sales) is added to the score of
 	// every item that goes with her purchases or preferences.
 	Popularity map[string]int
+	// Nearby are the items in stock at sister brands' boutiques nearby, nearest first.
+	// They are suggested to clients with group consent only.
+	Nearby []nearby.Offer
+	// NearbyMax is the number of places kept for rule 3 when it has candidates; zero means
+	// DefaultNearbyMax.
+	NearbyMax int
 }
 
 // Recommend returns up to opts.Max suggestions for c from items, inquiries first, then
-// the items that go best with her purchases.
+// the items that go best with her purchases, then for a group client the items of sister
+// boutiques nearby.
 func Recommend(c *profile.Customer, items []catalog.Item, opts Options) []Suggestion {
-	limit := opts.Max
-	if limit <= 0 {
-		limit = DefaultMax
-	}
+	limit := cmp.Or(max(opts.Max, 0), DefaultMax)
+	keep := cmp.Or(max(opts.NearbyMax, 0), DefaultNearbyMax)
 	bySKU := make(map[string]catalog.Item, len(items))
 	for _, it := range items {
 		bySKU[it.SKU] = it
@@ -79,7 +91,18 @@ func Recommend(c *profile.Customer, items []catalog.Item, opts Options) []Sugges
 	for _, s := range out {
 		taken[s.SKU] = true
 	}
-	return append(out, goesWith(c, items, bySKU, f, taken, opts.Popularity, limit-len(out))...)
+	near := fromNearby(c, opts.Nearby, bySKU, f, taken, limit-len(out))
+	room := limit - len(out) - min(keep, len(near))
+	out = append(out, goesWith(c, items, bySKU, f, taken, opts.Popularity, room)...)
+	for _, s := range out {
+		taken[s.SKU] = true
+	}
+	for _, s := range near {
+		if len(out) < limit && !taken[s.SKU] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // fromInquiries applies rule 1: her inquiries with an SKU, newest first, whose item is

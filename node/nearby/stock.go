@@ -1,0 +1,72 @@
+package nearby
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/omotenashi/omotenashi/node/catalog"
+)
+
+// MaxItems is the most items one boutique sends to its sister boutiques. A list longer
+// than this is refused when it arrives.
+const MaxItems = 5000
+
+// Stock is the list a boutique sends to the sister boutiques of its group: its name, brand
+// and items in stock, each with this boutique's stock only.
+type Stock struct {
+	Boutique string         `json:"boutique"`
+	Brand    string         `json:"brand"`
+	Items    []catalog.Item `json:"items"`
+}
+
+// InStock returns the Stock that boutique sends from its catalogue: the items with at
+// least one piece under stockKey (the name its catalogue keeps its stock under), in
+// catalogue order, at most MaxItems. Each item carries that stock under the boutique's
+// name, and no other boutique's.
+func InStock(boutique, brand, stockKey string, items []catalog.Item) Stock {
+	out := Stock{Boutique: boutique, Brand: brand, Items: []catalog.Item{}}
+	for _, it := range items {
+		n := it.StockAt(stockKey)
+		if n <= 0 {
+			continue
+		}
+		if len(out.Items) == MaxItems {
+			break
+		}
+		it.Stock = map[string]int{boutique: n}
+		out.Items = append(out.Items, it)
+	}
+	return out
+}
+
+// DecodeStock decodes a Stock that a sister boutique sent and checks it: a boutique and a
+// brand, at most MaxItems items, each valid and in stock at that boutique. Stock of any
+// other boutique is dropped, so a boutique can speak only for itself.
+func DecodeStock(data []byte) (Stock, error) {
+	var s Stock
+	if err := json.Unmarshal(data, &s); err != nil {
+		return Stock{}, fmt.Errorf("%w: decode stock list: %w", ErrInvalid, err)
+	}
+	if s.Boutique == "" || s.Brand == "" {
+		return Stock{}, fmt.Errorf("%w: stock list without a boutique or a brand", ErrInvalid)
+	}
+	if len(s.Items) > MaxItems {
+		return Stock{}, fmt.Errorf("%w: stock list of %s has %d items, the maximum is %d",
+			ErrInvalid, s.Boutique, len(s.Items), MaxItems)
+	}
+
+	for i := range s.Items {
+		it := &s.Items[i]
+		if err := catalog.Validate(*it); err != nil {
+			return Stock{}, fmt.Errorf("%w: stock list of %s, item %d: %w",
+				ErrInvalid, s.Boutique, i, err)
+		}
+		n := it.StockAt(s.Boutique)
+		if n <= 0 {
+			return Stock{}, fmt.Errorf("%w: stock list of %s, item %s: not in stock there",
+				ErrInvalid, s.Boutique, it.SKU)
+		}
+		it.Stock = map[string]int{s.Boutique: n}
+	}
+	return s, nil
+}

@@ -1,0 +1,143 @@
+package recommend
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/omotenashi/omotenashi/node/catalog"
+	"github.com/omotenashi/omotenashi/node/nearby"
+	"github.com/omotenashi/omotenashi/node/profile"
+)
+
+// DefaultNearbyMax is the number of places kept for rule 3 when Options.NearbyMax is zero.
+const DefaultNearbyMax = 1
+
+// fromNearby applies rule 3 for a client with group consent: items of sister boutiques
+// nearby that she asked about, then those that go with what she bought, each eligible at
+// the boutique that has it. An SKU offered by two boutiques is suggested at the nearer.
+// Items taken by the other rules are skipped; taken itself is left as it is.
+func fromNearby(c *profile.Customer, offers []nearby.Offer, bySKU map[string]catalog.Item,
+	f filter, taken map[string]bool, limit int) []Suggestion {
+
+	if c.Consent.Scope != profile.ScopeGroup || len(offers) == 0 || limit <= 0 {
+		return nil
+	}
+	nearest := nearestOffers(offers, f, taken)
+	out := nearbyInquiries(c, nearest, limit)
+	asked := make(map[string]bool, len(out))
+	for _, s := range out {
+		asked[s.SKU] = true
+	}
+	return append(out, nearbyGoesWith(c, nearest, bySKU, asked, limit-len(out))...)
+}
+
+// nearestOffers keeps, per SKU not taken, the nearest offer that is eligible for her at
+// its boutique. offers come nearest first.
+func nearestOffers(offers []nearby.Offer, f filter, taken map[string]bool) []nearby.Offer {
+	seen := map[string]bool{}
+	var out []nearby.Offer
+	for _, o := range offers {
+		if taken[o.Item.SKU] || seen[o.Item.SKU] {
+			continue
+		}
+		at := f
+		at.boutique = o.Boutique
+		if !at.eligible(o.Item) {
+			continue
+		}
+		seen[o.Item.SKU] = true
+		out = append(out, o)
+	}
+	return out
+}
+
+// nearbyInquiries returns the offers she asked about, newest inquiry first.
+func nearbyInquiries(c *profile.Customer, offers []nearby.Offer, limit int) []Suggestion {
+	bySKU := make(map[string]nearby.Offer, len(offers))
+	for _, o := range offers {
+		bySKU[o.Item.SKU] = o
+	}
+	var out []Suggestion
+	seen := map[string]bool{}
+	for i := len(c.Inquiries) - 1; i >= 0 && len(out) < limit; i-- {
+		q := c.Inquiries[i]
+		o, ok := bySKU[q.SKU]
+		if !ok || seen[q.SKU] {
+			continue
+		}
+		seen[q.SKU] = true
+		reason := fmt.Sprintf("She asked about the %s on %s.", o.Item.Name,
+			q.At.Format("2 January 2006"))
+		out = append(out, nearbySuggestion(o, reason))
+	}
+	return out
+}
+
+// nearbyGoesWith scores the offers against her purchases here and at the sister
+// boutiques, best first, then nearest.
+func nearbyGoesWith(c *profile.Customer, offers []nearby.Offer, bySKU map[string]catalog.Item,
+	skip map[string]bool, limit int) []Suggestion {
+
+	if limit <= 0 {
+		return nil
+	}
+	t := tasteOf(c, withOffers(bySKU, offers))
+	type candidate struct {
+		offer nearby.Offer
+		s     scored
+	}
+	var candidates []candidate
+	for _, o := range offers {
+		if skip[o.Item.SKU] {
+			continue
+		}
+		if s := score(c, o.Item, t, nil); s.score > 0 {
+			candidates = append(candidates, candidate{o, s})
+		}
+	}
+	slices.SortFunc(candidates, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(b.s.score, a.s.score), cmp.Compare(a.offer.Km, b.offer.Km),
+			strings.Compare(a.offer.Item.SKU, b.offer.Item.SKU))
+	})
+
+	out := make([]Suggestion, 0, min(limit, len(candidates)))
+	for _, cand := range candidates[:min(limit, len(candidates))] {
+		out = append(out, nearbySuggestion(cand.offer, goesWithReason(cand.s)))
+	}
+	return out
+}
+
+// withOffers returns the items of this boutique and of the offers by SKU, so that her
+// purchases at a sister boutique count in her taste. This boutique's item wins.
+func withOffers(bySKU map[string]catalog.Item, offers []nearby.Offer) map[string]catalog.Item {
+	out := make(map[string]catalog.Item, len(bySKU)+len(offers))
+	for _, o := range offers {
+		out[o.Item.SKU] = o.Item
+	}
+	for sku, it := range bySKU {
+		out[sku] = it
+	}
+	return out
+}
+
+// nearbySuggestion is a suggestion of rule 3: the reason says why, then where she can see
+// it: "Our sister house lune has it at lune-honore, 900 m away."
+func nearbySuggestion(o nearby.Offer, why string) Suggestion {
+	return Suggestion{SKU: o.Item.SKU, Name: o.Item.Name, Rule: RuleNearby,
+		Boutique: o.Boutique, Brand: o.Brand, Km: o.Km,
+		Reason: fmt.Sprintf("%s Our sister house %s has it at %s, %s away.", why, o.Brand,
+			o.Boutique, distanceText(o.Km))}
+}
+
+// distanceText writes a distance as an assistant would say it: "350 m", "1.2 km", "12 km".
+func distanceText(km float64) string {
+	switch {
+	case km < 1:
+		return fmt.Sprintf("%d m", max(50, int(km*20+0.5)*50))
+	case km < 10:
+		return fmt.Sprintf("%.1f km", km)
+	}
+	return fmt.Sprintf("%.0f km", km)
+}
