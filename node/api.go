@@ -29,6 +29,7 @@ func (n *Node) Handler() http.Handler {
 	assistant("POST /v1/customers/{id}/visits", n.handleRecordVisit)
 	assistant("POST /v1/customers/{id}/purchases", n.handleRecordPurchase)
 	assistant("POST /v1/customers/{id}/inquiries", n.handleRecordInquiry)
+	assistant("POST /v1/customers/{id}/wishlist", n.handleAddWish)
 	assistant("POST /v1/customers/{id}/notes", n.handleAddNote)
 	assistant("PUT /v1/customers/{id}/preferences", n.handleSetPreferences)
 	assistant("PUT /v1/customers/{id}/details", n.handleSetDetails)

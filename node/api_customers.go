@@ -254,11 +254,23 @@ func fillPurchase(p profile.Purchase, it catalog.Item) profile.Purchase {
 // handleRecordInquiry records an inquiry; an SKU of the catalogue without an item name
 // gets the item's name.
 func (n *Node) handleRecordInquiry(w http.ResponseWriter, r *http.Request) {
+	n.recordInquiry(w, r, false)
+}
+
+// handleAddWish records an item she put on her wishlist: an inquiry marked as a wish.
+func (n *Node) handleAddWish(w http.ResponseWriter, r *http.Request) {
+	n.recordInquiry(w, r, true)
+}
+
+// recordInquiry records the inquiry of the request body, marked as a wish when wish is
+// set.
+func (n *Node) recordInquiry(w http.ResponseWriter, r *http.Request, wish bool) {
 	var q profile.Inquiry
 	if err := decodeJSON(r.Body, &q); err != nil {
 		n.fail(w, r, err)
 		return
 	}
+	q.Wish = q.Wish || wish
 	if it, ok := n.catalogItem(q.SKU); ok && q.Item == "" {
 		q.Item = it.Name
 	}

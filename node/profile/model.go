@@ -82,7 +82,8 @@ type Purchase struct {
 	Assistant string    `json:"assistant,omitempty"`
 }
 
-// Inquiry is one item the client asked about without buying it.
+// Inquiry is one item the client asked about without buying it. Wish marks an item she
+// put on her wishlist.
 type Inquiry struct {
 	At        time.Time `json:"at"`
 	SKU       string    `json:"sku,omitempty"`
@@ -90,6 +91,7 @@ type Inquiry struct {
 	Note      string    `json:"note,omitempty"`
 	Store     string    `json:"store,omitempty"`
 	Assistant string    `json:"assistant,omitempty"`
+	Wish      bool      `json:"wish,omitempty"`
 }
 
 // Preferences are the client's sizes, colors and materials, and what she dislikes.

@@ -68,9 +68,7 @@ func nearbyInquiries(c *profile.Customer, offers []nearby.Offer, limit int) []Su
 			continue
 		}
 		seen[q.SKU] = true
-		reason := fmt.Sprintf("She asked about the %s on %s.", o.Item.Name,
-			q.At.Format("2 January 2006"))
-		out = append(out, nearbySuggestion(o, reason))
+		out = append(out, nearbySuggestion(o, askedPhrase(o.Item, q)+"."))
 	}
 	return out
 }

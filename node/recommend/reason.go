@@ -11,8 +11,17 @@ import (
 // inquiryReason is the reason of rule 1, such as "She asked about the Nude satin slippers
 // on 3 May 2026; it is in stock here now."
 func inquiryReason(it catalog.Item, q profile.Inquiry) string {
-	return fmt.Sprintf("She asked about the %s on %s; it is in stock here now.",
-		it.Name, q.At.Format("2 January 2006"))
+	return askedPhrase(it, q) + "; it is in stock here now."
+}
+
+// askedPhrase says when she asked about an item or put it on her wishlist: "She asked
+// about the Nude satin slippers on 3 May 2026".
+func askedPhrase(it catalog.Item, q profile.Inquiry) string {
+	day := q.At.Format("2 January 2006")
+	if q.Wish {
+		return fmt.Sprintf("She put the %s on her wishlist on %s", it.Name, day)
+	}
+	return fmt.Sprintf("She asked about the %s on %s", it.Name, day)
 }
 
 // goesWithReason is the reason of rule 2, built from the strongest link: "She bought the

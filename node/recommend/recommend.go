@@ -3,12 +3,12 @@
 // a catalogue and a client profile, and read or write no storage.
 //
 // Three rules:
-//  1. items she asked about (an inquiry with an SKU) that are in stock here now, newest
-//     inquiry first;
+//  1. items she asked about or put on her wishlist (an inquiry with an SKU) that are in
+//     stock here now, newest first;
 //  2. items that go with what she bought: a shared material, the same collection or a
 //     shared colour, scored over all her purchases and her recorded preferences;
 //  3. for a client with group consent only, items of sister brands' boutiques nearby that
-//     she asked about or that go with what she bought. Rule 3 keeps Options.NearbyMax
+//     she asked about or wished for, or that go with what she bought. Rule 3 keeps Options.NearbyMax
 //     places after rule 1 and fills any place rule 2 leaves; its suggestions come last.
 //
 // Every suggestion is in stock at the boutique that would show it, not already bought by
