@@ -68,27 +68,45 @@ func (n *Node) handleGetItem(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, it)
 }
 
-// handleSetStock sets this boutique's stock of an item: {"stock": N}.
+// handleSetStock sets this boutique's stock of an item from exactly one of two bodies:
+// {"stock": N} sets a total without sizes, and {"sizes": {"37": 2, "38": 1}} replaces the
+// count per size, which sets the total to their sum.
 func (n *Node) handleSetStock(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Stock *int `json:"stock"`
+		Stock *int           `json:"stock"`
+		Sizes map[string]int `json:"sizes"`
 	}
 	if err := decodeJSON(r.Body, &body); err != nil {
 		n.fail(w, r, err)
 		return
 	}
-	if body.Stock == nil {
-		n.fail(w, r, badRequest("field stock is required"))
+	if body.Stock == nil && body.Sizes == nil {
+		n.fail(w, r, badRequest(`field stock or sizes is required: send {"stock": N} or `+
+			`{"sizes": {"<size>": N}}`))
+		return
+	}
+	if body.Stock != nil && body.Sizes != nil {
+		n.fail(w, r, badRequest("send either stock, a total without sizes, or sizes, the "+
+			"count per size, not both"))
 		return
 	}
 
 	sku := r.PathValue("sku")
-	it, err := n.catalog().SetStock(sku, *body.Stock)
+	var it catalog.Item
+	var err error
+	var detail string
+	if body.Sizes != nil {
+		it, err = n.catalog().SetSizeStock(sku, body.Sizes)
+		detail = catalog.FormatSizeStock(body.Sizes)
+	} else {
+		it, err = n.catalog().SetStock(sku, *body.Stock)
+		detail = strconv.Itoa(*body.Stock)
+	}
 	if err != nil {
 		n.failCatalog(w, r, err)
 		return
 	}
-	n.record(r, "set-stock", "", sku+" = "+strconv.Itoa(*body.Stock))
+	n.record(r, "set-stock", "", sku+" = "+detail)
 	writeJSON(w, http.StatusOK, it)
 }
 

@@ -55,11 +55,11 @@ func (c *Catalog) Get(sku string) (Item, error) {
 		return Item{}, fmt.Errorf("decode catalogue item %s: %w", sku, err)
 	}
 
-	stock, err := c.stockOf(sku)
+	stock, sizeStock, err := c.stockOf(sku)
 	if err != nil {
 		return Item{}, err
 	}
-	it.Stock = stock
+	it.Stock, it.SizeStock = stock, sizeStock
 	return it, nil
 }
 
@@ -129,8 +129,9 @@ func (c *Catalog) Put(items []Item) error {
 	return nil
 }
 
-// SetStock sets this boutique's stock of sku to n, for a delivery or a count. It returns
-// an error wrapping ErrNotFound when the catalogue has no such item.
+// SetStock sets this boutique's stock of sku to n, for a delivery or a count, and clears
+// its per-size counts. It returns an error wrapping ErrNotFound when the catalogue has no
+// such item.
 func (c *Catalog) SetStock(sku string, n int) (Item, error) {
 	if err := ValidateStock(n); err != nil {
 		return Item{}, err
@@ -146,9 +147,11 @@ func (c *Catalog) SetStock(sku string, n int) (Item, error) {
 	return c.Get(sku)
 }
 
+// putItem adds an item's description and its stock in each boutique to b. A boutique
+// without per-size counts gets a bare total, which clears counts stored earlier.
 func (c *Catalog) putItem(b *pebble.Batch, it Item) error {
-	stock := it.Stock
-	it.Stock = nil
+	stock, sizeStock := it.Stock, it.SizeStock
+	it.Stock, it.SizeStock = nil, nil
 	it.UpdatedAt = c.now().UTC()
 	raw, err := json.Marshal(it)
 	if err != nil {
@@ -159,8 +162,12 @@ func (c *Catalog) putItem(b *pebble.Batch, it Item) error {
 	}
 
 	for boutique, n := range stock {
+		value, err := encodeStock(n, canonicalSizes(it.Sizes, sizeStock[boutique]))
+		if err != nil {
+			return fmt.Errorf("encode stock of %s: %w", it.SKU, err)
+		}
 		key := []byte(stockPrefix + it.SKU + "/" + boutique)
-		if err := b.Set(key, []byte(strconv.Itoa(n)), nil); err != nil {
+		if err := b.Set(key, value, nil); err != nil {
 			return fmt.Errorf("batch stock of %s: %w", it.SKU, err)
 		}
 	}

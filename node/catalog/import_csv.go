@@ -118,10 +118,11 @@ func itemFromCells(record []string, columns map[string]int, boutique string) (It
 	if err != nil || math.IsNaN(price) || math.IsInf(price, 0) {
 		return Item{}, fmt.Errorf("price %q is not a number", cell("price"))
 	}
-	stock, err := strconv.Atoi(cell("stock"))
+	total, sizes, err := parseStockCell(cell("stock"))
 	if err != nil {
-		return Item{}, fmt.Errorf("stock %q is not a whole number", cell("stock"))
+		return Item{}, err
 	}
+	stock, sizeStock := rowStock(boutique, total, sizes)
 
 	return Item{
 		SKU:        cell("sku"),
@@ -133,7 +134,8 @@ func itemFromCells(record []string, columns map[string]int, boutique string) (It
 		Sizes:      splitList(cell("sizes")),
 		Price:      price,
 		Currency:   cell("currency"),
-		Stock:      map[string]int{boutique: stock},
+		Stock:      stock,
+		SizeStock:  sizeStock,
 	}, nil
 }
 

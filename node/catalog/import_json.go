@@ -6,19 +6,20 @@ import (
 	"fmt"
 )
 
-// jsonRow is one element of a JSON import. Price and stock are pointers so that a missing
-// value differs from zero.
+// jsonRow is one element of a JSON import. Price is a pointer so that a missing value
+// differs from zero. Stock is raw because it is either a number or an object of counts
+// per size.
 type jsonRow struct {
-	SKU        string   `json:"sku"`
-	Name       string   `json:"name"`
-	Category   string   `json:"category"`
-	Materials  []string `json:"materials"`
-	Colors     []string `json:"colors"`
-	Collection string   `json:"collection"`
-	Sizes      []string `json:"sizes"`
-	Price      *float64 `json:"price"`
-	Currency   string   `json:"currency"`
-	Stock      *int     `json:"stock"`
+	SKU        string          `json:"sku"`
+	Name       string          `json:"name"`
+	Category   string          `json:"category"`
+	Materials  []string        `json:"materials"`
+	Colors     []string        `json:"colors"`
+	Collection string          `json:"collection"`
+	Sizes      []string        `json:"sizes"`
+	Price      *float64        `json:"price"`
+	Currency   string          `json:"currency"`
+	Stock      json.RawMessage `json:"stock"`
 }
 
 // parseJSON reads a JSON array of rows. An element that does not decode as a row, such as
@@ -64,14 +65,19 @@ func jsonItem(raw json.RawMessage, line int, boutique string) row {
 	if jr.Price == nil {
 		return row{line: line, reason: "price is missing"}
 	}
-	if jr.Stock == nil {
+	if len(jr.Stock) == 0 || string(jr.Stock) == "null" {
 		return row{line: line, reason: "stock is missing"}
 	}
+	total, sizes, err := parseStockJSON(jr.Stock)
+	if err != nil {
+		return row{line: line, reason: err.Error()}
+	}
+	stock, sizeStock := rowStock(boutique, total, sizes)
 
 	return row{line: line, item: Item{
 		SKU: jr.SKU, Name: jr.Name, Category: jr.Category, Materials: jr.Materials,
 		Colors: jr.Colors, Collection: jr.Collection, Sizes: jr.Sizes, Price: *jr.Price,
-		Currency: jr.Currency, Stock: map[string]int{boutique: *jr.Stock},
+		Currency: jr.Currency, Stock: stock, SizeStock: sizeStock,
 	}}
 }
 

@@ -3,7 +3,6 @@ package catalog
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -31,7 +30,7 @@ func (c *Catalog) scanItems() (map[string]*Item, error) {
 	return items, nil
 }
 
-// scanStock fills the Stock of items from every stock key.
+// scanStock fills the Stock and SizeStock of items from every stock key.
 func (c *Catalog) scanStock(items map[string]*Item) error {
 	iter, err := c.db.NewIter(prefixBounds(stockPrefix))
 	if err != nil {
@@ -40,7 +39,7 @@ func (c *Catalog) scanStock(items map[string]*Item) error {
 	defer iter.Close()
 
 	for iter.First(); iter.Valid(); iter.Next() {
-		sku, boutique, n, err := decodeStock(iter.Key(), iter.Value())
+		sku, boutique, n, sizes, err := decodeStock(iter.Key(), iter.Value())
 		if err != nil {
 			return err
 		}
@@ -52,6 +51,12 @@ func (c *Catalog) scanStock(items map[string]*Item) error {
 			it.Stock = map[string]int{}
 		}
 		it.Stock[boutique] = n
+		if sizes != nil {
+			if it.SizeStock == nil {
+				it.SizeStock = map[string]map[string]int{}
+			}
+			it.SizeStock[boutique] = sizes
+		}
 	}
 	if err := iter.Error(); err != nil {
 		return fmt.Errorf("scan stock: %w", err)
@@ -59,41 +64,52 @@ func (c *Catalog) scanStock(items map[string]*Item) error {
 	return nil
 }
 
-// stockOf reads the stock of one SKU in every boutique stored here.
-func (c *Catalog) stockOf(sku string) (map[string]int, error) {
+// stockOf reads the stock of one SKU in every boutique stored here: the totals, and the
+// per-size counts of the boutiques that have them (nil when none has).
+func (c *Catalog) stockOf(sku string) (map[string]int, map[string]map[string]int, error) {
 	iter, err := c.db.NewIter(prefixBounds(stockPrefix + sku + "/"))
 	if err != nil {
-		return nil, fmt.Errorf("read stock of %s: %w", sku, err)
+		return nil, nil, fmt.Errorf("read stock of %s: %w", sku, err)
 	}
 	defer iter.Close()
 
 	stock := map[string]int{}
+	var sizeStock map[string]map[string]int
 	for iter.First(); iter.Valid(); iter.Next() {
-		_, boutique, n, err := decodeStock(iter.Key(), iter.Value())
+		_, boutique, n, sizes, err := decodeStock(iter.Key(), iter.Value())
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		stock[boutique] = n
+		if sizes != nil {
+			if sizeStock == nil {
+				sizeStock = map[string]map[string]int{}
+			}
+			sizeStock[boutique] = sizes
+		}
 	}
 	if err := iter.Error(); err != nil {
-		return nil, fmt.Errorf("read stock of %s: %w", sku, err)
+		return nil, nil, fmt.Errorf("read stock of %s: %w", sku, err)
 	}
-	return stock, nil
+	return stock, sizeStock, nil
 }
 
-// decodeStock splits a cat/stock/<sku>/<boutique> key and parses its count. An SKU never
-// contains '/', so the first '/' after the prefix ends it.
-func decodeStock(key, value []byte) (sku, boutique string, n int, err error) {
+// decodeStock splits a cat/stock/<sku>/<boutique> key and parses its total and per-size
+// counts, which are nil for a bare decimal value. An SKU never contains '/', so the first
+// '/' after the prefix ends it.
+func decodeStock(key, value []byte) (sku, boutique string, n int, sizes map[string]int,
+	err error) {
+
 	rest := strings.TrimPrefix(string(key), stockPrefix)
 	sku, boutique, ok := strings.Cut(rest, "/")
 	if !ok {
-		return "", "", 0, fmt.Errorf("malformed stock key %q", key)
+		return "", "", 0, nil, fmt.Errorf("malformed stock key %q", key)
 	}
-	n, err = strconv.Atoi(string(value))
+	n, sizes, err = decodeStockValue(value)
 	if err != nil {
-		return "", "", 0, fmt.Errorf("stock of %s at %s: %w", sku, boutique, err)
+		return "", "", 0, nil, fmt.Errorf("stock of %s at %s: %w", sku, boutique, err)
 	}
-	return sku, boutique, n, nil
+	return sku, boutique, n, sizes, nil
 }
 
 // prefixBounds returns iterator options that visit exactly the keys starting with prefix.

@@ -2,7 +2,9 @@ package catalog
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -22,7 +24,8 @@ const (
 
 // Validate checks an item: an SKU of letters, digits, '-', '_' or '.', a name, a category,
 // a finite price of zero or more, a known ISO 4217 currency, bounded text and lists, and
-// stock counts from zero to MaxStock. Every error wraps ErrInvalid.
+// stock counts from zero to MaxStock. Per-size counts must name sizes of the item and add
+// up to the boutique's total. Every error wraps ErrInvalid.
 func Validate(it Item) error {
 	if err := ValidateSKU(it.SKU); err != nil {
 		return err
@@ -41,13 +44,7 @@ func Validate(it Item) error {
 	if err := checkLists(it); err != nil {
 		return err
 	}
-
-	for boutique, n := range it.Stock {
-		if err := ValidateStock(n); err != nil {
-			return fmt.Errorf("stock at %s: %w", boutique, err)
-		}
-	}
-	return nil
+	return checkStock(it)
 }
 
 // ValidateSKU checks that sku is 1 to MaxSKUBytes of ASCII letters, digits, '-', '_' or
@@ -75,6 +72,28 @@ func ValidateSKU(sku string) error {
 func ValidateStock(n int) error {
 	if n < 0 || n > MaxStock {
 		return fmt.Errorf("%w: stock %d is not from 0 to %d", ErrInvalid, n, MaxStock)
+	}
+	return nil
+}
+
+// checkStock checks every boutique's per-size counts, then every total. The counts come
+// first so that a count over MaxStock is reported as such, not as a wrong total.
+func checkStock(it Item) error {
+	for _, boutique := range slices.Sorted(maps.Keys(it.SizeStock)) {
+		counts := it.SizeStock[boutique]
+		if err := checkSizeStock(it.Sizes, counts); err != nil {
+			return fmt.Errorf("stock at %s: %w", boutique, err)
+		}
+		total, ok := it.Stock[boutique]
+		if err := checkSizeTotal(total, ok, counts); err != nil {
+			return fmt.Errorf("stock at %s: %w", boutique, err)
+		}
+	}
+
+	for boutique, n := range it.Stock {
+		if err := ValidateStock(n); err != nil {
+			return fmt.Errorf("stock at %s: %w", boutique, err)
+		}
 	}
 	return nil
 }

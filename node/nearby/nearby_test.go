@@ -71,6 +71,30 @@ func clutch(stock map[string]int) catalog.Item {
 		Currency: "EUR", Stock: stock}
 }
 
+// Counts per size travel under the boutique's mesh name, even when its catalogue keeps
+// them under another name, and the receiver accepts them.
+func TestInStock_SizesTravelUnderTheMeshName(t *testing.T) {
+	pumps := clutch(map[string]int{"honore": 3})
+	pumps.Sizes = []string{"37", "38"}
+	pumps.SizeStock = map[string]map[string]int{"honore": {"37": 1, "38": 2},
+		"lune-tokyo": {"37": 9}}
+
+	sent := InStock("lune-honore", "lune", "honore", []catalog.Item{pumps})
+	data, err := json.Marshal(sent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeStock(data)
+	if err != nil {
+		t.Fatalf("DecodeStock of what InStock sent: %v", err)
+	}
+	it := got.Items[0]
+	if it.StockInSizes("lune-honore", []string{"37"}) != 1 || len(it.SizeStock) != 1 {
+		t.Errorf("received size stock %v, want lune-honore's alone with one pair in 37",
+			it.SizeStock)
+	}
+}
+
 func TestInStock_LeavesOutEmptyAndOtherBoutiques(t *testing.T) {
 	empty := clutch(map[string]int{"honore": 0})
 	empty.SKU = "LUN-CL-02"

@@ -21,8 +21,8 @@ type Stock struct {
 
 // InStock returns the Stock that boutique sends from its catalogue: the items with at
 // least one piece under stockKey (the name its catalogue keeps its stock under), in
-// catalogue order, at most MaxItems. Each item carries that stock under the boutique's
-// name, and no other boutique's.
+// catalogue order, at most MaxItems. Each item carries that stock, and its count per size
+// when known, under the boutique's name, and no other boutique's.
 func InStock(boutique, brand, stockKey string, items []catalog.Item) Stock {
 	out := Stock{Boutique: boutique, Brand: brand, Items: []catalog.Item{}}
 	for _, it := range items {
@@ -34,14 +34,15 @@ func InStock(boutique, brand, stockKey string, items []catalog.Item) Stock {
 			break
 		}
 		it.Stock = map[string]int{boutique: n}
+		it.SizeStock = onlyOwnSizes(it.SizeStock[stockKey], boutique)
 		out.Items = append(out.Items, it)
 	}
 	return out
 }
 
 // DecodeStock decodes a Stock that a sister boutique sent and checks it: a boutique and a
-// brand, at most MaxItems items, each valid and in stock at that boutique. Stock of any
-// other boutique is dropped, so a boutique can speak only for itself.
+// brand, at most MaxItems items, each valid and in stock at that boutique. Stock and
+// counts per size of any other boutique are dropped, so a boutique speaks only for itself.
 func DecodeStock(data []byte) (Stock, error) {
 	var s Stock
 	if err := json.Unmarshal(data, &s); err != nil {
@@ -57,6 +58,7 @@ func DecodeStock(data []byte) (Stock, error) {
 
 	for i := range s.Items {
 		it := &s.Items[i]
+		it.SizeStock = onlyOwnSizes(it.SizeStock[s.Boutique], s.Boutique)
 		if err := catalog.Validate(*it); err != nil {
 			return Stock{}, fmt.Errorf("%w: stock list of %s, item %d: %w",
 				ErrInvalid, s.Boutique, i, err)
@@ -69,4 +71,13 @@ func DecodeStock(data []byte) (Stock, error) {
 		it.Stock = map[string]int{s.Boutique: n}
 	}
 	return s, nil
+}
+
+// onlyOwnSizes returns the per-size counts of one boutique under its name, or nil when
+// it has none.
+func onlyOwnSizes(counts map[string]int, boutique string) map[string]map[string]int {
+	if len(counts) == 0 {
+		return nil
+	}
+	return map[string]map[string]int{boutique: counts}
 }

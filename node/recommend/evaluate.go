@@ -43,13 +43,17 @@ func Evaluate(items []catalog.Item, clients []*profile.Customer, boutique string
 	histories, hidden := holdOut(clients, withInquiries)
 	popularity := salesOf(histories)
 	ranked := bestSellers(items, popularity, boutique)
+	bySKU := make(map[string]catalog.Item, len(items))
+	for _, it := range items {
+		bySKU[it.SKU] = it
+	}
 
 	for i, h := range histories {
 		if hidden[i] == "" {
 			continue
 		}
 		ev.Clients++
-		if hit(popularBaseline(h, ranked, k), hidden[i]) {
+		if hit(popularBaseline(h, ranked, bySKU, boutique, k), hidden[i]) {
 			ev.Popularity++
 		}
 		opts := Options{Boutique: boutique, Max: k}
@@ -122,7 +126,8 @@ func bestSellers(items []catalog.Item, sales map[string]int, boutique string) []
 }
 
 // popularBaseline returns the first k of ranked that c does not own.
-func popularBaseline(c *profile.Customer, ranked []string, k int) []string {
+func popularBaseline(c *profile.Customer, ranked []string, bySKU map[string]catalog.Item,
+	boutique string, k int) []string {
 	owned := map[string]bool{}
 	for _, p := range c.Purchases {
 		owned[p.SKU] = true
@@ -132,7 +137,7 @@ func popularBaseline(c *profile.Customer, ranked []string, k int) []string {
 		if len(out) == k {
 			break
 		}
-		if !owned[sku] {
+		if !owned[sku] && bySKU[sku].StockInSizes(boutique, c.Preferences.Sizes) > 0 {
 			out = append(out, sku)
 		}
 	}

@@ -30,14 +30,15 @@ func newFilter(c *profile.Customer, boutique string) filter {
 	return f
 }
 
-// eligible reports whether it is in stock here, not bought by her, in her sizes and free
-// of her dislikes. An item with sizes is eligible only when her sizes are recorded and one
-// of them matches: an assistant should not offer shoes she cannot wear.
+// eligible reports whether it is in stock here in one of her sizes, not bought by her and
+// free of her dislikes. An item with sizes is eligible only when her sizes are recorded
+// and one of them has pieces here: an assistant should not offer shoes she cannot wear.
+// Without per-size counts, the item's total here counts when it comes in one of her sizes.
 func (f filter) eligible(it catalog.Item) bool {
-	if it.StockAt(f.boutique) <= 0 || f.owned[it.SKU] {
+	if f.owned[it.SKU] {
 		return false
 	}
-	if len(it.Sizes) > 0 && !it.HasSize(f.sizes) {
+	if it.StockInSizes(f.boutique, f.sizes) <= 0 {
 		return false
 	}
 	return !f.disliked(it)

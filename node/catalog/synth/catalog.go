@@ -61,15 +61,39 @@ func Materials() []string {
 }
 
 // Catalog returns n items spread over the categories, with this boutique's stock: about
-// one item in seven is out of stock.
+// one item in seven is out of stock. An item with sizes has its pieces spread over its
+// sizes at random, with every size listed, so that many sizes have none.
 func Catalog(seed uint64, n int, boutique string) []catalog.Item {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	// Per-size counts draw from their own generator, so that every other field of an item
+	// is the same as before per-size counts were generated.
+	sizeRNG := rand.New(rand.NewPCG(seed, seed^0x512e))
 	items := make([]catalog.Item, 0, n)
 	for i := range n {
 		cat := categories[i%len(categories)]
-		items = append(items, newItem(rng, i, cat, boutique))
+		it := newItem(rng, i, cat, boutique)
+		it.SizeStock = sizeStock(sizeRNG, it.Sizes, it.StockAt(boutique), boutique)
+		items = append(items, it)
 	}
 	return items
+}
+
+// sizeStock spreads total pieces over sizes, each piece in a size drawn uniformly, and
+// returns them as boutique's per-size counts. It returns nil for an item without sizes.
+func sizeStock(rng *rand.Rand, sizes []string, total int,
+	boutique string) map[string]map[string]int {
+
+	if len(sizes) == 0 {
+		return nil
+	}
+	counts := make(map[string]int, len(sizes))
+	for _, size := range sizes {
+		counts[size] = 0
+	}
+	for range total {
+		counts[sizes[rng.IntN(len(sizes))]]++
+	}
+	return map[string]map[string]int{boutique: counts}
 }
 
 func newItem(rng *rand.Rand, i int, cat category, boutique string) catalog.Item {

@@ -43,6 +43,42 @@ func TestCatalog_ValidItems(t *testing.T) {
 	}
 }
 
+func TestCatalog_StockPerSize(t *testing.T) {
+	items := Catalog(1, 300, "Ginza")
+	sized, noneInSomeSize := 0, 0
+	for _, it := range items {
+		counts := it.SizeStock["Ginza"]
+		if len(it.Sizes) == 0 {
+			if it.SizeStock != nil {
+				t.Errorf("%s has no sizes but per-size stock %v", it.SKU, it.SizeStock)
+			}
+			continue
+		}
+
+		sized++
+		if len(counts) != len(it.Sizes) {
+			t.Errorf("%s lists %d sizes in its stock, want all %d", it.SKU, len(counts),
+				len(it.Sizes))
+		}
+		sum := 0
+		for _, size := range it.Sizes {
+			sum += counts[size]
+			if counts[size] == 0 && it.StockAt("Ginza") > 0 {
+				noneInSomeSize++
+			}
+		}
+		if sum != it.StockAt("Ginza") {
+			t.Errorf("%s: sizes add up to %d, total is %d", it.SKU, sum, it.StockAt("Ginza"))
+		}
+	}
+	if sized == 0 {
+		t.Fatal("no item with sizes")
+	}
+	if noneInSomeSize == 0 {
+		t.Error("every size of every item in stock has pieces, want some sizes without")
+	}
+}
+
 func TestClients_BuyByTaste(t *testing.T) {
 	items := Catalog(1, 300, "Ginza")
 	bySKU := map[string]catalog.Item{}
