@@ -46,8 +46,13 @@ func (n *Node) Handler() http.Handler {
 	assistant("GET /v1/arrivals", n.handleArrivals)
 	assistant("POST /v1/arrivals/{id}/confirm", n.handleConfirm)
 	assistant("POST /v1/arrivals/{id}/reject", n.handleReject)
+	maxStreams := n.cfg.MaxEventStreams
+	if maxStreams <= 0 {
+		maxStreams = defaultMaxEventStreams
+	}
 	mux.Handle("GET /v1/events", n.counted("GET /v1/events",
-		auth.RequireForStream(n.tokens, auth.RoleAssistant, http.HandlerFunc(n.handleEvents))))
+		auth.RequireForStream(n.tokens, auth.RoleAssistant,
+			n.limitEventStreams(http.HandlerFunc(n.handleEvents), maxStreams))))
 	assistant("GET /v1/status", n.handleStatus)
 	assistant("GET /v1/mesh", n.handleMesh)
 

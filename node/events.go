@@ -1,6 +1,8 @@
 package node
 
 import (
+	"fmt"
+	"net/http"
 	"sync"
 )
 
@@ -54,4 +56,34 @@ func (h *Hub) Subscribers() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.subs)
+}
+
+// defaultMaxEventStreams is the number of event streams served at once when
+// Config.MaxEventStreams is zero or less.
+const defaultMaxEventStreams = 64
+
+// eventStreamRetryAfter is the Retry-After, in seconds, of a stream rejected for being over
+// the cap.
+const eventStreamRetryAfter = "10"
+
+// limitEventStreams serves the event stream through next only while fewer than
+// maxStreams are open; a stream over the cap gets 503 with a Retry-After header. It sits
+// behind the token check, so a request without a valid token still gets 401.
+func (n *Node) limitEventStreams(next http.Handler, maxStreams int) http.Handler {
+	slots := make(chan struct{}, maxStreams)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+		default:
+			n.log.Warn("event stream rejected: the cap of open streams is reached",
+				"cap", maxStreams, "remote", r.RemoteAddr)
+			w.Header().Set("Retry-After", eventStreamRetryAfter)
+			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf(
+				"too many event streams: the node serves at most %d at once; retry in %s s",
+				maxStreams, eventStreamRetryAfter))
+			return
+		}
+		defer func() { <-slots }()
+		next.ServeHTTP(w, r)
+	})
 }

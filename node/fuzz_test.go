@@ -2,6 +2,7 @@ package node
 
 import (
 	"bytes"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 )
@@ -55,8 +56,17 @@ func FuzzDecodeJSON(f *testing.F) {
 		var v struct {
 			CustomerID string `json:"customer_id"`
 		}
-		if err := decodeJSON(bytes.NewReader(body), &v); err != nil && statusOf(err) != 400 {
-			t.Fatalf("malformed JSON mapped to status %d, want 400", statusOf(err))
+		err := decodeJSON(bytes.NewReader(body), &v)
+		if err == nil {
+			return
+		}
+		want := http.StatusBadRequest
+		if len(body) > maxJSONBytes {
+			want = http.StatusRequestEntityTooLarge
+		}
+		if statusOf(err) != want {
+			t.Fatalf("rejected body of %d bytes mapped to status %d, want %d", len(body),
+				statusOf(err), want)
 		}
 	})
 }

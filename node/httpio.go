@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,9 @@ import (
 
 // maxFieldBytes bounds a text field of a multipart form.
 const maxFieldBytes = 4 << 10
+
+// maxJSONBytes bounds a JSON request body.
+const maxJSONBytes = 64 << 10
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -38,8 +42,11 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 func statusOf(err error) int {
 	var maxBytes *http.MaxBytesError
 	switch {
-	case errors.As(err, &maxBytes), errors.Is(err, vision.ErrImageTooLarge):
+	case errors.As(err, &maxBytes), errors.Is(err, vision.ErrImageTooLarge),
+		errors.Is(err, errBodyTooLarge):
 		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, errBodyTimeout):
+		return http.StatusRequestTimeout
 	case errors.Is(err, vision.ErrUnsupportedImage):
 		return http.StatusUnsupportedMediaType
 	case errors.Is(err, vision.ErrEmptyImage), errors.Is(err, vision.ErrCorruptImage),
@@ -48,7 +55,8 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, ErrNoFace), errors.Is(err, ErrManyFaces), errors.Is(err, ErrLowQuality):
 		return http.StatusUnprocessableEntity
-	case errors.Is(err, profile.ErrNotFound), errors.Is(err, ErrArrivalNotFound):
+	case errors.Is(err, profile.ErrNotFound), errors.Is(err, ErrArrivalNotFound),
+		errors.Is(err, auth.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, profile.ErrForgotten):
 		return http.StatusGone
@@ -81,6 +89,23 @@ func badRequest(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errBadRequest, fmt.Sprintf(format, args...))
 }
 
+// errBodyTooLarge marks a request body over its size limit.
+var errBodyTooLarge = errors.New("request body too large")
+
+// errBodyTimeout marks a request body that did not arrive before the read deadline that
+// limitBodyRead sets.
+var errBodyTimeout = errors.New("request body timed out")
+
+// bodyReadError wraps a failed read of part of the request body, such as "JSON body". A
+// passed read deadline becomes errBodyTimeout, and any other failure a bad request.
+func bodyReadError(part string, err error) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("%w: %s not fully received in time; retry over a faster link "+
+			"or with fewer or smaller photos", errBodyTimeout, part)
+	}
+	return badRequest("read %s: %v", part, err)
+}
+
 // form is a parsed multipart request: its text fields and its photos.
 type form struct {
 	fields map[string]string
@@ -100,6 +125,9 @@ func (n *Node) readForm(r *http.Request) (form, error) {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			return f, nil
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return f, bodyReadError("multipart body", err)
 		}
 		if err != nil {
 			return f, badRequest("malformed multipart body: %v", err)
@@ -125,7 +153,7 @@ func (n *Node) readPart(f *form, name, filename string, r io.Reader) error {
 
 	value, err := io.ReadAll(io.LimitReader(r, maxFieldBytes+1))
 	if err != nil {
-		return badRequest("read field %q: %v", name, err)
+		return bodyReadError(fmt.Sprintf("field %q", name), err)
 	}
 	if len(value) > maxFieldBytes {
 		return badRequest("field %q is over %d bytes", name, maxFieldBytes)
@@ -141,7 +169,7 @@ func (n *Node) readPart(f *form, name, filename string, r io.Reader) error {
 func readLimited(r io.Reader, limit int) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil {
-		return nil, badRequest("read body: %v", err)
+		return nil, bodyReadError("body", err)
 	}
 	if len(data) > limit {
 		return nil, fmt.Errorf("%w: over %d bytes", vision.ErrImageTooLarge, limit)
@@ -167,11 +195,23 @@ func (n *Node) readImage(r *http.Request) ([]byte, error) {
 	return f.photos[0].Data, nil
 }
 
-// decodeJSON reads a small JSON body into v, rejecting unknown fields and trailing data.
+// decodeJSON reads a JSON body of at most maxJSONBytes into v, rejecting unknown fields and
+// trailing data. A larger body fails with errBodyTooLarge.
 func decodeJSON(r io.Reader, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r, 64<<10))
+	body := http.MaxBytesReader(nil, io.NopCloser(r), maxJSONBytes)
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+
+	var maxBytes *http.MaxBytesError
+	if errors.As(err, &maxBytes) {
+		return fmt.Errorf("%w: a JSON body may be at most %d KiB", errBodyTooLarge,
+			maxJSONBytes>>10)
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return bodyReadError("JSON body", err)
+	}
+	if err != nil {
 		return badRequest("malformed JSON: %v", err)
 	}
 	if dec.More() {

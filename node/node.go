@@ -47,7 +47,17 @@ type Node struct {
 	arrivals *arrivalLog
 	quiet    *track.Quiet
 	camera   cameraStatus
+
+	// bodyTimeout is how long a request has, from its headers on, to send its body.
+	bodyTimeout time.Duration
 }
+
+// defaultBodyTimeout is the time a request has to send its body: enough for an enrollment
+// of several phone photos over shop Wi-Fi.
+//
+// NOTE: it is a fixed deadline, not a minimum rate, so a body near the byte limits
+// (MaxPhotos photos of Limits.MaxBytes each) on a slow link can time out.
+const defaultBodyTimeout = 2 * time.Minute
 
 // AdminTokenFile is the file in the data folder where a new node writes its first manager
 // token.
@@ -89,6 +99,8 @@ func Open(cfg Config) (*Node, error) {
 		hub:      NewHub(),
 		arrivals: newArrivalLog(200, cfg.ConfirmWindow),
 		quiet:    track.NewQuiet(cfg.QuietPeriod),
+
+		bodyTimeout: defaultBodyTimeout,
 	}
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -194,9 +206,13 @@ func (n *Node) Run(ctx context.Context) error {
 }
 
 // Serve is Run on a listener the caller opened.
+//
+// Headers must arrive within 10 seconds and a body within the node's body timeout
+// (limitBodyRead). The server has no WriteTimeout, because it would cut the long-lived
+// event stream, whose number is capped instead (limitEventStreams).
 func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
-		Handler:           n.Handler(),
+		Handler:           n.limitBodyRead(n.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(n.log.Handler(), slog.LevelWarn),
 	}
@@ -232,6 +248,24 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 		return nil
 	}
 	return err
+}
+
+// limitBodyRead sets a read deadline of n.bodyTimeout from now on each request that has a
+// body, so a client that trickles its body is cut off: the handler's next read fails with
+// os.ErrDeadlineExceeded (see bodyReadError) and the connection is closed. A request
+// without a body, such as the event stream, gets no deadline. Once a body is read to its
+// end, net/http (Go 1.26) clears the deadline as it starts its background read of the
+// connection, so a handler may take longer than the timeout to respond.
+func (n *Node) limitBodyRead(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			rc := http.NewResponseController(w)
+			if err := rc.SetReadDeadline(time.Now().Add(n.bodyTimeout)); err != nil {
+				n.log.Warn("set body read deadline failed", "path", r.URL.Path, "error", err)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // watchCamera plays the configured camera until ctx ends, restarting it with a growing

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -58,6 +59,8 @@ func (n *Node) runCamera(ctx context.Context, src camera.Source) error {
 // once it is ready. When the slot closes, the tracks still open are alerted too.
 func (n *Node) analyzeFrames(ctx context.Context, cameraName string, slot <-chan camera.Frame) {
 	tracker := track.New(track.Config{Same: sameFace})
+	skips := skipLog{log: n.log, camera: cameraName, interval: skipLogInterval}
+	defer skips.flush()
 	for f := range slot {
 		photo, err := n.rec.FacesInPhoto(ctx, f.Data, n.cfg.Limits, vision.Live)
 		if err != nil {
@@ -65,9 +68,10 @@ func (n *Node) analyzeFrames(ctx context.Context, cameraName string, slot <-chan
 				return
 			}
 			n.metrics.frameErrors.Inc()
-			n.log.Warn("frame skipped", "camera", cameraName, "seq", f.Seq, "error", err)
+			skips.skip(f, err)
 			continue
 		}
+		skips.analyzed(f.Time)
 		n.metrics.faces.Add(float64(len(photo.Faces)))
 
 		dets := make([]track.Detection, 0, len(photo.Faces))
@@ -87,6 +91,63 @@ func (n *Node) analyzeFrames(ctx context.Context, cameraName string, slot <-chan
 			n.arrive(ctx, cameraName, ready)
 		}
 	}
+}
+
+// skipLogInterval is the shortest time between two "frames skipped" logs of one camera.
+const skipLogInterval = 10 * time.Second
+
+// skipLog logs the frames of one camera that could not be analyzed. It logs the first skip
+// with its error, then at most one summary per interval with the number of frames skipped
+// and the last error. So a 25 fps camera whose frames all fail writes one line per
+// interval, not 25 a second. Intervals are measured in the frames' capture time.
+type skipLog struct {
+	log      *slog.Logger
+	camera   string
+	interval time.Duration
+
+	logged  time.Time // capture time of the frame at the last log line
+	skipped int       // frames skipped since the last log line
+	lastErr error
+	last    time.Time // capture time of the last frame seen
+}
+
+// skip counts frame f as skipped for err, and logs when the interval since the last line
+// has passed.
+func (s *skipLog) skip(f camera.Frame, err error) {
+	s.skipped++
+	s.lastErr = err
+	s.last = f.Time
+	if !s.logged.IsZero() && f.Time.Sub(s.logged) < s.interval {
+		return
+	}
+
+	if s.skipped == 1 {
+		s.log.Warn("frame skipped", "camera", s.camera, "seq", f.Seq, "error", err)
+		s.skipped = 0
+		s.logged = f.Time
+		return
+	}
+	s.flush()
+}
+
+// analyzed records that a frame captured at t was analyzed, and writes the summary of the
+// frames skipped before it once the interval has passed.
+func (s *skipLog) analyzed(t time.Time) {
+	s.last = t
+	if s.skipped > 0 && t.Sub(s.logged) >= s.interval {
+		s.flush()
+	}
+}
+
+// flush logs the number of frames skipped since the last line, if any.
+func (s *skipLog) flush() {
+	if s.skipped == 0 {
+		return
+	}
+	s.log.Warn("frames skipped", "camera", s.camera, "frames", s.skipped,
+		"period", s.last.Sub(s.logged).Round(time.Second), "last_error", s.lastErr)
+	s.skipped = 0
+	s.logged = s.last
 }
 
 // sameTrackDistance is the largest descriptor distance between a track's last face and a
