@@ -127,3 +127,9 @@ func printJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// printRaw writes a JSON response as the node sent it, ending with a newline.
+func printRaw(w io.Writer, raw json.RawMessage) error {
+	_, err := w.Write(append(bytes.TrimSpace(raw), '\n'))
+	return err
+}

@@ -10,6 +10,9 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"text/tabwriter"
+
+	"github.com/omotenashi/omotenashi/node/profile"
 )
 
 func runEnroll(_ context.Context, args []string, stdout io.Writer) error {
@@ -71,9 +74,12 @@ func runIdentify(_ context.Context, args []string, stdout io.Writer) error {
 	return printJSON(stdout, out)
 }
 
+// runCustomers prints a table of the clients whose name or address contains the words
+// given, or with --json the node's response.
 func runCustomers(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("customers", flag.ContinueOnError)
 	connect := clientFlags(fs)
+	asJSON := fs.Bool("json", false, "print the node's JSON response instead of a table")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -82,12 +88,36 @@ func runCustomers(_ context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
-	var out map[string]any
+	var raw json.RawMessage
 	path := "/v1/customers?q=" + url.QueryEscape(strings.Join(fs.Args(), " "))
-	if err := c.do("GET", path, "", nil, &out); err != nil {
+	if err := c.do("GET", path, "", nil, &raw); err != nil {
 		return err
 	}
-	return printJSON(stdout, out)
+	if *asJSON {
+		return printRaw(stdout, raw)
+	}
+	var out struct {
+		Customers []profile.Summary `json:"customers"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return fmt.Errorf("decode client list: %w", err)
+	}
+	return writeCustomers(stdout, out.Customers)
+}
+
+// writeCustomers prints a table of clients: id, name, address and consent scope, then
+// their number.
+func writeCustomers(w io.Writer, list []profile.Summary) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tADDRESS\tCONSENT")
+	for _, s := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Address, s.Scope)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "clients found: %d\n", len(list))
+	return err
 }
 
 func runCustomer(_ context.Context, args []string, stdout io.Writer) error {
@@ -128,44 +158,4 @@ func runCustomer(_ context.Context, args []string, stdout io.Writer) error {
 		return printJSON(stdout, out)
 	}
 	return fmt.Errorf("unknown action %q: want get, export or forget", fs.Arg(0))
-}
-
-func runToken(_ context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	connect := clientFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 3 || fs.Arg(0) != "create" {
-		return fmt.Errorf("usage: omotenashi token create NAME assistant|manager")
-	}
-	c, err := connect()
-	if err != nil {
-		return err
-	}
-
-	body, _ := json.Marshal(map[string]string{"name": fs.Arg(1), "role": fs.Arg(2)})
-	var out map[string]any
-	if err := c.do("POST", "/v1/tokens", "application/json", bytes.NewReader(body), &out); err != nil {
-		return err
-	}
-	return printJSON(stdout, out)
-}
-
-func runStatus(_ context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	connect := clientFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	c, err := connect()
-	if err != nil {
-		return err
-	}
-
-	var out map[string]any
-	if err := c.do("GET", "/v1/status", "", nil, &out); err != nil {
-		return err
-	}
-	return printJSON(stdout, out)
 }
