@@ -42,11 +42,16 @@ func (n *Node) handleStockRequest(_ context.Context, from peer.ID, _ []byte) ([]
 	if !ok || member.Meta.Group != n.cfg.Group {
 		return nil, errNotInGroup
 	}
-	items, err := n.catalog().All()
+	cat := n.catalog()
+	items, err := cat.All()
 	if err != nil {
 		return nil, fmt.Errorf("read catalogue: %w", err)
 	}
-	return json.Marshal(nearby.InStock(n.cfg.Name, n.cfg.Brand, n.catalog().Boutique(), items))
+	sales, err := cat.Sales()
+	if err != nil {
+		return nil, fmt.Errorf("read sales: %w", err)
+	}
+	return json.Marshal(nearby.InStock(n.cfg.Name, n.cfg.Brand, cat.Boutique(), items, sales))
 }
 
 // sisterLoop fetches the stock of the sister boutiques nearby now, then every

@@ -17,6 +17,8 @@ type Offer struct {
 	Brand    string
 	// Km is the distance from this boutique to the sister boutique.
 	Km float64
+	// Sales is the pieces of the item sold at the sister boutique.
+	Sales int
 }
 
 // Source describes a sister boutique whose stock the cache holds, for the status page.
@@ -72,7 +74,7 @@ func (c *Cache) Offers() []Offer {
 	for _, e := range fresh {
 		for _, it := range e.stock.Items {
 			out = append(out, Offer{Item: it, Boutique: e.stock.Boutique,
-				Brand: e.stock.Brand, Km: e.km})
+				Brand: e.stock.Brand, Km: e.km, Sales: e.stock.Sales[it.SKU]})
 		}
 	}
 	return out

@@ -79,7 +79,7 @@ func TestInStock_SizesTravelUnderTheMeshName(t *testing.T) {
 	pumps.SizeStock = map[string]map[string]int{"honore": {"37": 1, "38": 2},
 		"lune-tokyo": {"37": 9}}
 
-	sent := InStock("lune-honore", "lune", "honore", []catalog.Item{pumps})
+	sent := InStock("lune-honore", "lune", "honore", []catalog.Item{pumps}, nil)
 	data, err := json.Marshal(sent)
 	if err != nil {
 		t.Fatal(err)
@@ -100,12 +100,16 @@ func TestInStock_LeavesOutEmptyAndOtherBoutiques(t *testing.T) {
 	empty.SKU = "LUN-CL-02"
 	items := []catalog.Item{clutch(map[string]int{"honore": 2, "lune-tokyo": 5}), empty}
 
-	s := InStock("lune-honore", "lune", "honore", items)
+	s := InStock("lune-honore", "lune", "honore", items,
+		map[string]int{"LUN-CL-01": 4, "LUN-CL-02": 7})
 	if len(s.Items) != 1 || s.Items[0].SKU != "LUN-CL-01" {
 		t.Fatalf("InStock items = %+v, want the clutch alone", s.Items)
 	}
 	if len(s.Items[0].Stock) != 1 || s.Items[0].Stock["lune-honore"] != 2 {
 		t.Errorf("stock sent = %v, want only lune-honore's 2", s.Items[0].Stock)
+	}
+	if len(s.Sales) != 1 || s.Sales["LUN-CL-01"] != 4 {
+		t.Errorf("sales sent = %v, want the clutch's 4 alone", s.Sales)
 	}
 }
 
@@ -141,6 +145,10 @@ func TestDecodeStock(t *testing.T) {
 		{"item stocked only elsewhere", encode(Stock{Boutique: "lune-honore", Brand: "lune",
 			Items: []catalog.Item{clutch(map[string]int{"maison-paris": 3})}}), true},
 		{"too many items", encode(tooMany), true},
+		{"negative sales", encode(Stock{Boutique: "lune-honore", Brand: "lune",
+			Items: valid.Items, Sales: map[string]int{"LUN-CL-01": -1}}), true},
+		{"sales of an item not listed are dropped", encode(Stock{Boutique: "lune-honore",
+			Brand: "lune", Items: valid.Items, Sales: map[string]int{"LUN-XX": -5}}), false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,11 +175,15 @@ func TestCache_OffersNearestFirstAndExpire(t *testing.T) {
 		Items: []catalog.Item{clutch(map[string]int{"lune-vendome": 1})}}, 1.6)
 	clock = clock.Add(3 * time.Minute)
 	c.Put(Stock{Boutique: "lune-honore", Brand: "lune",
-		Items: []catalog.Item{clutch(map[string]int{"lune-honore": 2})}}, 0.9)
+		Items: []catalog.Item{clutch(map[string]int{"lune-honore": 2})},
+		Sales: map[string]int{"LUN-CL-01": 6}}, 0.9)
 
 	offers := c.Offers()
 	if len(offers) != 2 || offers[0].Boutique != "lune-honore" || offers[1].Km != 1.6 {
 		t.Fatalf("offers = %+v, want lune-honore (0.9 km) then lune-vendome (1.6 km)", offers)
+	}
+	if offers[0].Sales != 6 || offers[1].Sales != 0 {
+		t.Errorf("offer sales = %d and %d, want 6 and 0", offers[0].Sales, offers[1].Sales)
 	}
 
 	clock = clock.Add(3 * time.Minute) // lune-vendome's list is now 6 minutes old

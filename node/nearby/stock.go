@@ -17,14 +17,20 @@ type Stock struct {
 	Boutique string         `json:"boutique"`
 	Brand    string         `json:"brand"`
 	Items    []catalog.Item `json:"items"`
+	// Sales counts the pieces of each item sold at the boutique, for ranking. It says
+	// nothing about who bought them.
+	Sales map[string]int `json:"sales,omitempty"`
 }
 
 // InStock returns the Stock that boutique sends from its catalogue: the items with at
 // least one piece under stockKey (the name its catalogue keeps its stock under), in
-// catalogue order, at most MaxItems. Each item carries that stock, and its count per size
-// when known, under the boutique's name, and no other boutique's.
-func InStock(boutique, brand, stockKey string, items []catalog.Item) Stock {
-	out := Stock{Boutique: boutique, Brand: brand, Items: []catalog.Item{}}
+// catalogue order, at most MaxItems, with their sales. Each item carries that stock, and
+// its count per size when known, under the boutique's name, and no other boutique's.
+func InStock(boutique, brand, stockKey string, items []catalog.Item,
+	sales map[string]int) Stock {
+
+	out := Stock{Boutique: boutique, Brand: brand, Items: []catalog.Item{},
+		Sales: map[string]int{}}
 	for _, it := range items {
 		n := it.StockAt(stockKey)
 		if n <= 0 {
@@ -36,13 +42,17 @@ func InStock(boutique, brand, stockKey string, items []catalog.Item) Stock {
 		it.Stock = map[string]int{boutique: n}
 		it.SizeStock = onlyOwnSizes(it.SizeStock[stockKey], boutique)
 		out.Items = append(out.Items, it)
+		if sales[it.SKU] > 0 {
+			out.Sales[it.SKU] = sales[it.SKU]
+		}
 	}
 	return out
 }
 
 // DecodeStock decodes a Stock that a sister boutique sent and checks it: a boutique and a
-// brand, at most MaxItems items, each valid and in stock at that boutique. Stock and
-// counts per size of any other boutique are dropped, so a boutique speaks only for itself.
+// brand, at most MaxItems items, each valid and in stock at that boutique, and sales of
+// zero or more. Stock and counts per size of any other boutique are dropped, so a
+// boutique speaks only for itself, and so are sales of items not in the list.
 func DecodeStock(data []byte) (Stock, error) {
 	var s Stock
 	if err := json.Unmarshal(data, &s); err != nil {
@@ -70,7 +80,26 @@ func DecodeStock(data []byte) (Stock, error) {
 		}
 		it.Stock = map[string]int{s.Boutique: n}
 	}
-	return s, nil
+	return s, checkSales(&s)
+}
+
+// checkSales drops sales of items not in the list and rejects a negative count.
+func checkSales(s *Stock) error {
+	listed := make(map[string]bool, len(s.Items))
+	for _, it := range s.Items {
+		listed[it.SKU] = true
+	}
+	for sku, n := range s.Sales {
+		if !listed[sku] {
+			delete(s.Sales, sku)
+			continue
+		}
+		if n < 0 {
+			return fmt.Errorf("%w: stock list of %s: %d sales of %s", ErrInvalid, s.Boutique,
+				n, sku)
+		}
+	}
+	return nil
 }
 
 // onlyOwnSizes returns the per-size counts of one boutique under its name, or nil when

@@ -3,6 +3,7 @@ package recommend
 import (
 	"testing"
 
+	"github.com/omotenashi/omotenashi/node/catalog"
 	"github.com/omotenashi/omotenashi/node/catalog/synth"
 )
 
@@ -37,5 +38,33 @@ func TestEvaluate_Deterministic(t *testing.T) {
 		3, true)
 	if first != second {
 		t.Errorf("two runs differ: %+v and %+v", first, second)
+	}
+}
+
+// TestEvaluateNearby_SalesHelpRule3 runs the evaluation of rule 3 of docs/clienteling.md:
+// the sister's sales must lift rule 3 above taste alone, and only clients whose hidden
+// purchase was at the sister boutique count.
+func TestEvaluateNearby_SalesHelpRule3(t *testing.T) {
+	const sisterBoutique = "Ginza Lune"
+	own := synth.Catalog(1, 300, here)
+	sister := synth.SisterCatalog(2, 300, sisterBoutique, "Lune")
+	clients := synth.Clients(1, 2000, append(append([]catalog.Item{}, own...), sister...),
+		here)
+
+	ev := EvaluateNearby(own, sister, clients, here, sisterBoutique, 3)
+	t.Logf("hit rate at 3 over %d clients: sister's best sellers %.3f, rule 3 %.3f, "+
+		"rule 3 with sales %.3f", ev.Clients, ev.Rate(ev.Popularity), ev.Rate(ev.Rules),
+		ev.Rate(ev.RulesPopular))
+
+	if ev.Clients == 0 || ev.Clients == 2000 {
+		t.Errorf("evaluated %d clients, want those whose last purchase was at the sister",
+			ev.Clients)
+	}
+	if ev.RulesPopular <= ev.Rules {
+		t.Errorf("rule 3 with sales hit %d, taste alone %d: want more", ev.RulesPopular,
+			ev.Rules)
+	}
+	if ev.Popularity == 0 || ev.Rules == 0 {
+		t.Errorf("a strategy never hit: %+v", ev)
 	}
 }

@@ -74,7 +74,7 @@ func nearbyInquiries(c *profile.Customer, offers []nearby.Offer, limit int) []Su
 }
 
 // nearbyGoesWith scores the offers against her purchases here and at the sister
-// boutiques, best first, then nearest.
+// boutiques, with the sister boutiques' sales as popularity, best first, then nearest.
 func nearbyGoesWith(c *profile.Customer, offers []nearby.Offer, bySKU map[string]catalog.Item,
 	skip map[string]bool, limit int) []Suggestion {
 
@@ -82,6 +82,7 @@ func nearbyGoesWith(c *profile.Customer, offers []nearby.Offer, bySKU map[string
 		return nil
 	}
 	t := tasteOf(c, withOffers(bySKU, offers))
+	popularity := salesOfOffers(offers)
 	type candidate struct {
 		offer nearby.Offer
 		s     scored
@@ -91,7 +92,7 @@ func nearbyGoesWith(c *profile.Customer, offers []nearby.Offer, bySKU map[string
 		if skip[o.Item.SKU] {
 			continue
 		}
-		if s := score(c, o.Item, t, nil); s.score > 0 {
+		if s := score(c, o.Item, t, popularity); s.score > 0 {
 			candidates = append(candidates, candidate{o, s})
 		}
 	}
@@ -103,6 +104,21 @@ func nearbyGoesWith(c *profile.Customer, offers []nearby.Offer, bySKU map[string
 	out := make([]Suggestion, 0, min(limit, len(candidates)))
 	for _, cand := range candidates[:min(limit, len(candidates))] {
 		out = append(out, nearbySuggestion(cand.offer, goesWithReason(cand.s)))
+	}
+	return out
+}
+
+// salesOfOffers returns the sales of each offered SKU, or nil when no boutique reported
+// any, so that the score is taste alone.
+func salesOfOffers(offers []nearby.Offer) map[string]int {
+	var out map[string]int
+	for _, o := range offers {
+		if o.Sales > 0 {
+			if out == nil {
+				out = map[string]int{}
+			}
+			out[o.Item.SKU] = o.Sales
+		}
 	}
 	return out
 }

@@ -114,6 +114,27 @@ func TestRecommend_Nearby(t *testing.T) {
 	}
 }
 
+// Between two sister items that go equally well with her purchases, the one the sister
+// boutique sells more comes first.
+func TestRecommend_NearbySales(t *testing.T) {
+	c := &profile.Customer{ID: "c1", Name: "Gabrielle",
+		Consent:   profile.Consent{Scope: profile.ScopeGroup},
+		Purchases: []profile.Purchase{bought("JEW-1")}}
+	earrings := item("JEW-1", "Riviera pearl drop earrings", func(it *catalog.Item) {
+		it.Materials = []string{"pearl"}
+	})
+	quiet := offer("LUN-1", "Lune pearl clutch", "lune-honore", 0.9, nil)
+	quiet.Sales = 1
+	popular := offer("LUN-2", "Lune pearl minaudière", "lune-honore", 0.9, nil)
+	popular.Sales = 40
+
+	got := Recommend(c, []catalog.Item{earrings}, Options{Boutique: here, NearbyMax: 2,
+		Nearby: []nearby.Offer{quiet, popular}})
+	if len(got) != 2 || got[0].SKU != "LUN-2" || got[1].SKU != "LUN-1" {
+		t.Fatalf("suggestions = %+v, want LUN-2 (40 sold) before LUN-1 (1 sold)", got)
+	}
+}
+
 func TestRecommend_NearbyReason(t *testing.T) {
 	c := &profile.Customer{ID: "c1", Name: "Gabrielle",
 		Consent:   profile.Consent{Scope: profile.ScopeGroup},

@@ -106,3 +106,24 @@ func TestClients_BuyByTaste(t *testing.T) {
 		}
 	}
 }
+
+func TestSisterCatalog_SharesNoSKUOrCollection(t *testing.T) {
+	own := Catalog(1, 300, "Ginza")
+	sister := SisterCatalog(2, 300, "Ginza Lune", "Lune")
+	skus, collections := map[string]bool{}, map[string]bool{}
+	for _, it := range own {
+		skus[it.SKU], collections[it.Collection] = true, true
+	}
+	for _, it := range sister {
+		if err := catalog.Validate(it); err != nil {
+			t.Errorf("sister item %s: %v", it.SKU, err)
+		}
+		if skus[it.SKU] || collections[it.Collection] {
+			t.Errorf("sister item %s of %s shares its SKU or collection", it.SKU,
+				it.Collection)
+		}
+		if it.StockAt("Ginza Lune") < 0 || it.StockAt("Ginza") != 0 {
+			t.Errorf("sister item %s stock %v, want it kept at Ginza Lune", it.SKU, it.Stock)
+		}
+	}
+}

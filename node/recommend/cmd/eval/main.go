@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/omotenashi/omotenashi/node/catalog"
 	"github.com/omotenashi/omotenashi/node/catalog/synth"
 	"github.com/omotenashi/omotenashi/node/recommend"
 )
@@ -41,4 +42,23 @@ func main() {
 		fmt.Printf("| %s | %d | %.3f | %.3f | %.3f |\n", label, ev.Clients,
 			ev.Rate(ev.Popularity), ev.Rate(ev.Rules), ev.Rate(ev.RulesPopular))
 	}
+	printNearby(*seed, *items, *clients, *k)
+}
+
+// printNearby measures rule 3: clients buy from this boutique and from a sister brand's
+// boutique nearby, and those whose last purchase was at the sister have it hidden.
+func printNearby(seed uint64, items, clients, k int) {
+	const boutique, sisterBoutique = "Ginza", "Ginza Lune"
+	own := synth.Catalog(seed, items, boutique)
+	sister := synth.SisterCatalog(seed+1, items, sisterBoutique, "Lune")
+	people := synth.Clients(seed, clients, append(append([]catalog.Item{}, own...),
+		sister...), boutique)
+
+	ev := recommend.EvaluateNearby(own, sister, people, boutique, sisterBoutique, k)
+	fmt.Printf("\nrule 3, sister boutique nearby with %d items of its own, hit rate at %d\n\n",
+		items, k)
+	fmt.Println("| last purchase | clients | sister's best sellers | rule 3 | rule 3 + sister's sales |")
+	fmt.Println("| --- | --- | --- | --- | --- |")
+	fmt.Printf("| at the sister boutique | %d | %.3f | %.3f | %.3f |\n", ev.Clients,
+		ev.Rate(ev.Popularity), ev.Rate(ev.Rules), ev.Rate(ev.RulesPopular))
 }
