@@ -184,6 +184,10 @@ func (n *Node) handleRecordVisit(w http.ResponseWriter, r *http.Request) {
 		n.fail(w, r, err)
 		return
 	}
+	if err := checkNotFuture("at", v.At); err != nil {
+		n.fail(w, r, err)
+		return
+	}
 	v = fillVisit(v, n.cfg.StoreName, actor(r))
 	n.respondUpdate(w, r, "record-visit", n.write(r.Context(), r.PathValue("id"),
 		OpRecordVisit, v))
@@ -206,17 +210,19 @@ func fillVisit(v profile.Visit, store, assistant string) profile.Visit {
 }
 
 // handleRecordPurchase records a purchase. A body with only an SKU of the catalogue is
-// completed from it: the item's name, and its price and currency when no currency is
-// given. A purchase of a catalogue item counts as a sale of this boutique.
+// completed from it: the item's name, its price when none is given and its currency when
+// none is given. A purchase of a catalogue item counts as a sale of this boutique.
 func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
-	var p profile.Purchase
-	if err := decodeJSON(r.Body, &p); err != nil {
+	var req purchaseRequest
+	if err := decodeJSON(r.Body, &req); err != nil {
 		n.fail(w, r, err)
 		return
 	}
-	it, known := n.catalogItem(p.SKU)
-	if known {
-		p = fillPurchase(p, it)
+	it, known := n.catalogItem(req.SKU)
+	p, err := req.purchase(it, known)
+	if err != nil {
+		n.fail(w, r, err)
+		return
 	}
 	if err := profile.ValidatePurchase(p); err != nil {
 		n.fail(w, r, err)
@@ -232,23 +238,11 @@ func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
 		p.Assistant = actor(r)
 	}
 
-	err := n.write(r.Context(), r.PathValue("id"), OpRecordPurchase, p)
+	err = n.write(r.Context(), r.PathValue("id"), OpRecordPurchase, p)
 	if known && (err == nil || errors.Is(err, ErrPending)) {
 		n.countSale(p.SKU)
 	}
 	n.respondUpdate(w, r, "record-purchase", err)
-}
-
-// fillPurchase completes p from its catalogue item: the name when p has none, and the
-// price and currency when p has no currency.
-func fillPurchase(p profile.Purchase, it catalog.Item) profile.Purchase {
-	if p.Item == "" {
-		p.Item = it.Name
-	}
-	if p.Currency == "" {
-		p.Price, p.Currency = it.Price, it.Currency
-	}
-	return p
 }
 
 // handleRecordInquiry records an inquiry; an SKU of the catalogue without an item name
@@ -271,8 +265,12 @@ func (n *Node) recordInquiry(w http.ResponseWriter, r *http.Request, wish bool) 
 		return
 	}
 	q.Wish = q.Wish || wish
-	if it, ok := n.catalogItem(q.SKU); ok && q.Item == "" {
-		q.Item = it.Name
+	if q.Item == "" {
+		q.Item = n.itemName(q.SKU)
+	}
+	if err := checkNotFuture("at", q.At); err != nil {
+		n.fail(w, r, err)
+		return
 	}
 	if err := profile.ValidateInquiry(q); err != nil {
 		n.fail(w, r, err)
@@ -289,6 +287,20 @@ func (n *Node) recordInquiry(w http.ResponseWriter, r *http.Request, wish bool) 
 	}
 	n.respondUpdate(w, r, "record-inquiry", n.write(r.Context(), r.PathValue("id"),
 		OpRecordInquiry, q))
+}
+
+// itemName returns the name of the item sku in this boutique's catalogue, or else in the
+// stock of a sister boutique nearby, or "" when neither has it.
+func (n *Node) itemName(sku string) string {
+	if it, ok := n.catalogItem(sku); ok {
+		return it.Name
+	}
+	for _, o := range n.sisterOffers() {
+		if o.Item.SKU == sku {
+			return o.Item.Name
+		}
+	}
+	return ""
 }
 
 // catalogItem returns the catalogue item of sku, and false when sku is empty, not in the
@@ -317,6 +329,9 @@ func (n *Node) countSale(sku string) {
 
 func (n *Node) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	note, err := profile.DecodeNote(r.Body)
+	if err == nil {
+		err = checkNotFuture("at", note.At)
+	}
 	if err != nil {
 		n.fail(w, r, err)
 		return

@@ -136,6 +136,16 @@ func TestPage_EditsDetailsAndPreferences(t *testing.T) {
 		t.Errorf("stored preferences = %+v", c.Preferences)
 	}
 
+	mustDo(t, ctx, "record a purchase with a price that is not a number",
+		chromedp.SendKeys(`form[data-kind=purchase] input[name=sku]`, "BAG-001"),
+		chromedp.SendKeys(`form[data-kind=purchase] input[name=extra]`, "abc"),
+		chromedp.Click(`form[data-kind=purchase] button`))
+	waitFor(t, ctx, `(document.querySelector("form[data-kind=purchase] .msg")?.innerText || "")`+
+		`.includes("must be a number")`, 10*time.Second)
+	if n := tn.purchaseCount(t, id); n != 0 {
+		t.Errorf("%d purchases stored from a price that is not a number, want none", n)
+	}
+
 	mustDo(t, ctx, "enter a date that does not exist",
 		chromedp.SendKeys(`form[data-kind=details] textarea`, "\nName day: 02-30"),
 		chromedp.Click(`form[data-kind=details] button`))

@@ -1,0 +1,96 @@
+package node
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/omotenashi/omotenashi/internal/testassets"
+)
+
+// TestAPI_PurchaseBodies records purchases with and without a price or a currency, and
+// checks what is stored or why it is rejected.
+func TestAPI_PurchaseBodies(t *testing.T) {
+	tn := mustStartNode(t, nil)
+	tn.mustImportCatalog(t, "text/csv", boutiqueCSV)
+	id := tn.mustEnroll(t, "Aiko Tanaka", map[string][]byte{
+		"a.jpg": testassets.ReadFile(t, "../vision/testdata/face.jpg"),
+	})
+	path := "/v1/customers/" + id + "/purchases"
+	tomorrow := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+
+	cases := []struct {
+		name     string
+		body     string
+		want     int
+		price    float64
+		currency string
+	}{
+		{"sku only takes the catalogue price", `{"sku":"BAG-001"}`, 201, 4200, "EUR"},
+		{"a discount keeps its price", `{"sku":"BAG-001","price":3900}`, 201, 3900, "EUR"},
+		{"null price takes the catalogue price", `{"sku":"BAG-001","price":null}`, 201,
+			4200, "EUR"},
+		{"a price in another currency", `{"sku":"BAG-001","price":700000,"currency":"JPY"}`,
+			201, 700000, "JPY"},
+		{"another currency needs a price", `{"sku":"BAG-001","currency":"JPY"}`, 400, 0, ""},
+		{"an unknown sku needs a price", `{"sku":"NOPE-1"}`, 400, 0, ""},
+		{"an unknown sku with price and currency",
+			`{"sku":"NOPE-1","price":50,"currency":"EUR"}`, 201, 50, "EUR"},
+		{"not an ISO 4217 currency", `{"sku":"BAG-001","price":100,"currency":"XYZ"}`,
+			400, 0, ""},
+		{"a price as text", `{"sku":"BAG-001","price":"4 200"}`, 400, 0, ""},
+		{"a negative price", `{"sku":"BAG-001","price":-1}`, 400, 0, ""},
+		{"dated two days ahead", `{"sku":"BAG-001","at":"` + tomorrow + `"}`, 400, 0, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := tn.purchaseCount(t, id)
+			tn.mustCall(t, tc.want, "POST", path, tc.body)
+			c, err := tn.store.Get(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.want != http.StatusCreated {
+				if len(c.Purchases) != before {
+					t.Fatalf("a rejected purchase was stored: %+v", c.Purchases[before:])
+				}
+				return
+			}
+			got := c.Purchases[len(c.Purchases)-1]
+			if got.Price != tc.price || got.Currency != tc.currency {
+				t.Errorf("stored %v %s, want %v %s", got.Price, got.Currency, tc.price,
+					tc.currency)
+			}
+		})
+	}
+}
+
+// TestAPI_FutureDates rejects an inquiry, a visit and a note dated two days ahead.
+func TestAPI_FutureDates(t *testing.T) {
+	tn := mustStartNode(t, nil)
+	id := tn.mustEnroll(t, "Aiko Tanaka", map[string][]byte{
+		"a.jpg": testassets.ReadFile(t, "../vision/testdata/face.jpg"),
+	})
+	ahead := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+	hourAhead := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	base := "/v1/customers/" + id
+
+	tn.mustCall(t, http.StatusBadRequest, "POST", base+"/inquiries",
+		`{"item":"pearl clutch","at":"`+ahead+`"}`)
+	tn.mustCall(t, http.StatusBadRequest, "POST", base+"/visits", `{"at":"`+ahead+`"}`)
+	tn.mustCall(t, http.StatusBadRequest, "POST", base+"/notes",
+		`{"text":"prefers mornings","at":"`+ahead+`"}`)
+	// A till whose clock runs an hour ahead is still accepted.
+	tn.mustCall(t, http.StatusCreated, "POST", base+"/inquiries",
+		`{"item":"pearl clutch","at":"`+hourAhead+`"}`)
+}
+
+// purchaseCount returns how many purchases the client has.
+func (tn *testNode) purchaseCount(t *testing.T, id string) int {
+	t.Helper()
+	c, err := tn.store.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(c.Purchases)
+}
