@@ -20,7 +20,7 @@ func checkNotFuture(field string, at time.Time) error {
 }
 
 // purchaseRequest is the body of POST /v1/customers/{id}/purchases. Price is a pointer
-// so that a price left out, or null, is told apart from a price of zero.
+// so that a price left out, or null, is distinguished from a price of zero.
 type purchaseRequest struct {
 	At        time.Time `json:"at"`
 	SKU       string    `json:"sku"`

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // MaxBodyBytes is the maximum size of a request body that the Decode functions accept.
@@ -43,8 +44,8 @@ func DecodeInquiry(r io.Reader) (Inquiry, error) {
 }
 
 // DecodePreferences decodes preferences from an untrusted JSON request body and
-// validates them. An empty list decodes as nil, as it does after a round trip through
-// storage.
+// validates them. Entries are trimmed of spaces, so " 38 " is size 38, and an empty list
+// decodes as nil, as it does after a round trip through storage.
 func DecodePreferences(r io.Reader) (Preferences, error) {
 	var p Preferences
 	if err := decodeBody(r, &p); err != nil {
@@ -52,6 +53,9 @@ func DecodePreferences(r io.Reader) (Preferences, error) {
 	}
 
 	for _, list := range []*[]string{&p.Sizes, &p.Colors, &p.Materials, &p.Dislikes} {
+		for i := range *list {
+			(*list)[i] = strings.TrimSpace((*list)[i])
+		}
 		if len(*list) == 0 {
 			*list = nil
 		}

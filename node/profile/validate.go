@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -196,11 +197,15 @@ func validateVisit(v Visit) error {
 	return checkFields(fields, MaxNameRunes)
 }
 
-// checkText returns an error wrapping ErrInvalid when value is not valid UTF-8 or is
-// longer than maxRunes.
+// checkText returns an error wrapping ErrInvalid when value is not valid UTF-8, is
+// longer than maxRunes, or contains a control character. Text as long as a note
+// (MaxTextRunes or more) may contain line breaks and tabs, and shorter fields may not.
 func checkText(field, value string, maxRunes int) error {
 	if !utf8.ValidString(value) {
 		return fmt.Errorf("%w: %s is not valid UTF-8", ErrInvalid, field)
+	}
+	if err := checkControls(field, value, maxRunes >= MaxTextRunes); err != nil {
+		return err
 	}
 
 	if n := utf8.RuneCountInString(value); n > maxRunes {
@@ -208,5 +213,22 @@ func checkText(field, value string, maxRunes int) error {
 			ErrInvalid, field, n, maxRunes)
 	}
 
+	return nil
+}
+
+// checkControls rejects control characters, and the bidirectional controls that can make
+// text read backwards on the staff page (U+202A to U+202E, U+2066 to U+2069). Line
+// breaks and tabs are allowed when lines is set.
+func checkControls(field, value string, lines bool) error {
+	for _, r := range value {
+		if lines && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		bidi := r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+		if unicode.IsControl(r) || bidi {
+			return fmt.Errorf("%w: %s contains the control character %U", ErrInvalid,
+				field, r)
+		}
+	}
 	return nil
 }

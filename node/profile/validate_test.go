@@ -19,6 +19,17 @@ func TestValidate_Customer(t *testing.T) {
 		{"blank name", func(c *Customer) { c.Name = " \t" }, ErrInvalid},
 		{"name not UTF-8", func(c *Customer) { c.Name = "Tanaka \xff" }, ErrInvalid},
 		{"address not UTF-8", func(c *Customer) { c.Address = "\xc3" }, ErrInvalid},
+		{"name with a line break", func(c *Customer) { c.Name = "Aiko\nTanaka" }, ErrInvalid},
+		{"name with NUL", func(c *Customer) { c.Name = "Aiko\x00" }, ErrInvalid},
+		{"name with a right-to-left override", func(c *Customer) {
+			c.Name = "Aiko \u202eakanaT"
+		}, ErrInvalid},
+		{"note with lines and a tab", func(c *Customer) {
+			c.Notes = []Note{{Text: "Prefers mornings.\n\tAsk for Inès.", Author: "x"}}
+		}, nil},
+		{"note with BEL", func(c *Customer) {
+			c.Notes = []Note{{Text: "ring\a", Author: "x"}}
+		}, ErrInvalid},
 		{"empty id", func(c *Customer) { c.ID = "" }, ErrInvalid},
 		{"id with slash", func(c *Customer) { c.ID = "a/b" }, ErrInvalid},
 		{"id of 65 bytes", func(c *Customer) { c.ID = longString('a', 65) }, ErrInvalid},

@@ -3,6 +3,7 @@ package recommend
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -17,14 +18,21 @@ const DefaultNearbyMax = 1
 // fromNearby applies rule 3 for a client with group consent: items of sister boutiques
 // nearby that she asked about, then those that go with what she bought, each eligible at
 // the boutique that has it. An SKU offered by two boutiques is suggested at the nearer.
-// Items taken by the other rules are skipped; taken itself is left as it is.
+// Items taken by the other rules, and items eligible here, which rules 1 and 2 cover, are
+// skipped; taken itself is left as it is.
 func fromNearby(c *profile.Customer, offers []nearby.Offer, bySKU map[string]catalog.Item,
 	f filter, taken map[string]bool, limit int) []Suggestion {
 
 	if c.Consent.Scope != profile.ScopeGroup || len(offers) == 0 || limit <= 0 {
 		return nil
 	}
-	nearest := nearestOffers(offers, f, taken)
+	skip := maps.Clone(taken)
+	for sku, it := range bySKU {
+		if f.eligible(it) {
+			skip[sku] = true
+		}
+	}
+	nearest := nearestOffers(offers, f, skip)
 	out := nearbyInquiries(c, nearest, limit)
 	asked := make(map[string]bool, len(out))
 	for _, s := range out {
@@ -68,7 +76,8 @@ func nearbyInquiries(c *profile.Customer, offers []nearby.Offer, limit int) []Su
 			continue
 		}
 		seen[q.SKU] = true
-		out = append(out, nearbySuggestion(o, askedPhrase(o.Item, q)+"."))
+		out = append(out, nearbySuggestion(o, askedPhrase(o.Item, q)+"; in stock at "+
+			sisterPlace(o)+"."))
 	}
 	return out
 }
@@ -103,7 +112,8 @@ func nearbyGoesWith(c *profile.Customer, offers []nearby.Offer, bySKU map[string
 
 	out := make([]Suggestion, 0, min(limit, len(candidates)))
 	for _, cand := range candidates[:min(limit, len(candidates))] {
-		out = append(out, nearbySuggestion(cand.offer, goesWithReason(cand.s)))
+		out = append(out, nearbySuggestion(cand.offer, nearbyGoesWithReason(cand.s,
+			cand.offer)))
 	}
 	return out
 }
@@ -136,13 +146,28 @@ func withOffers(bySKU map[string]catalog.Item, offers []nearby.Offer) map[string
 	return out
 }
 
-// nearbySuggestion is a suggestion of rule 3: the reason says why, then where she can see
-// it: "Our sister house lune has it at lune-honore, 900 m away."
-func nearbySuggestion(o nearby.Offer, why string) Suggestion {
+// nearbySuggestion is a suggestion of rule 3 with its reason.
+func nearbySuggestion(o nearby.Offer, reason string) Suggestion {
 	return Suggestion{SKU: o.Item.SKU, Name: o.Item.Name, Rule: RuleNearby,
-		Boutique: o.Boutique, Brand: o.Brand, Km: o.Km,
-		Reason: fmt.Sprintf("%s Our sister house %s has it at %s, %s away.", why, o.Brand,
-			o.Boutique, distanceText(o.Km))}
+		Boutique: o.Boutique, Brand: o.Brand, Km: o.Km, Reason: reason}
+}
+
+// nearbyGoesWithReason is the reason of rule 3 for an item that goes with her purchases:
+// "She bought the Riviera pearl drop earrings; suggest the Lune pearl clutch, also in
+// pearl, in stock at our sister house lune (lune-honore, 850 m away)."
+func nearbyGoesWithReason(s scored, o nearby.Offer) string {
+	if !s.link.linked() {
+		return fmt.Sprintf("Suggest the %s, %s, in stock at %s.", o.Item.Name,
+			linkPhrase(s.link), sisterPlace(o))
+	}
+	return fmt.Sprintf("She bought the %s; suggest the %s, %s, in stock at %s.",
+		s.link.bought, o.Item.Name, linkPhrase(s.link), sisterPlace(o))
+}
+
+// sisterPlace names where an offer is: "our sister house lune (lune-honore, 850 m away)".
+func sisterPlace(o nearby.Offer) string {
+	return fmt.Sprintf("our sister house %s (%s, %s away)", o.Brand, o.Boutique,
+		distanceText(o.Km))
 }
 
 // distanceText writes a distance as an assistant would say it: "350 m", "1.2 km", "12 km".

@@ -135,6 +135,34 @@ func TestRecommend_NearbySales(t *testing.T) {
 	}
 }
 
+// A sister boutique's item that this boutique also has in stock takes no place from
+// rule 2: a group client gets as many suggestions here as a brand client.
+func TestRecommend_NearbyLeavesItemsHereToRule2(t *testing.T) {
+	catalogue := []catalog.Item{item("JEW-1", "Riviera pearl drop earrings", nil)}
+	for _, sku := range []string{"BAG-1", "BAG-2", "BAG-3", "BAG-4", "BAG-5"} {
+		catalogue = append(catalogue, item(sku, "Riviera bag "+sku, nil))
+	}
+	same := nearby.Offer{Item: item("BAG-5", "Riviera bag BAG-5", func(it *catalog.Item) {
+		it.Stock = map[string]int{"lune-honore": 3}
+	}), Boutique: "lune-honore", Brand: "Lune", Km: 0.9}
+	for _, scope := range []profile.Scope{profile.ScopeBrand, profile.ScopeGroup} {
+		c := &profile.Customer{ID: "c1", Name: "Gabrielle",
+			Consent:   profile.Consent{Scope: scope},
+			Purchases: []profile.Purchase{bought("JEW-1")}}
+		got := Recommend(c, catalogue, Options{Boutique: here,
+			Nearby: []nearby.Offer{same}})
+		if len(got) != 5 {
+			t.Errorf("%s client: %d suggestions %+v, want 5 from here", scope, len(got), got)
+		}
+		for _, s := range got {
+			if s.Rule == RuleNearby {
+				t.Errorf("%s client: %s suggested at the sister house, in stock here", scope,
+					s.SKU)
+			}
+		}
+	}
+}
+
 func TestRecommend_NearbyReason(t *testing.T) {
 	c := &profile.Customer{ID: "c1", Name: "Gabrielle",
 		Consent:   profile.Consent{Scope: profile.ScopeGroup},
@@ -145,8 +173,8 @@ func TestRecommend_NearbyReason(t *testing.T) {
 	got := Recommend(c, []catalog.Item{earrings}, Options{Boutique: here,
 		Nearby: []nearby.Offer{offer("LUN-1", "Lune pearl clutch", "lune-honore", 0.87, nil)}})
 
-	want := "She bought the Riviera pearl drop earrings; the Lune pearl clutch is pearl too. " +
-		"Our sister house Lune has it at lune-honore, 850 m away."
+	want := "She bought the Riviera pearl drop earrings; suggest the Lune pearl clutch, also " +
+		"in pearl, in stock at our sister house Lune (lune-honore, 850 m away)."
 	if len(got) != 1 || got[0].Reason != want || got[0].Rule != RuleNearby {
 		t.Fatalf("suggestions = %+v, want one of rule nearby reading %q", got, want)
 	}

@@ -173,9 +173,9 @@ func TestRecommend_Reasons(t *testing.T) {
 		t.Fatalf("suggestions = %+v, want 2", got)
 	}
 	want := []string{
-		"She asked about the nude slippers on 3 May 2026; it is in stock here now.",
-		"She bought the Riviera pearl drop earrings; the pearl-embroidered bag is also " +
-			"pearl, from the same Riviera collection.",
+		"She asked about the nude slippers on 3 May 2026; in stock here now.",
+		"She bought the Riviera pearl drop earrings; show her the pearl-embroidered bag, " +
+			"also in pearl and from the same Riviera collection.",
 	}
 	for i := range want {
 		if got[i].Reason != want[i] {
