@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -43,8 +44,9 @@ type meshNode struct {
 	wan     *mesh.WAN          // simulated WAN from Config.WANFile, nil without one
 	stopWAN context.CancelFunc // stops watching Config.WANFile
 
-	sisters *nearby.Cache // stock of sister boutiques nearby
-	joined  chan struct{} // signalled when a member joins, to fetch its stock at once
+	sisters  *nearby.Cache // stock of sister boutiques nearby
+	joined   chan struct{} // signalled when a member joins, to fetch its stock at once
+	stockCut atomic.Bool   // whether the cut of this boutique's stock list was logged
 }
 
 // brandGroup and groupGroup name the Raft groups of a node's brand and group.

@@ -51,7 +51,12 @@ func (n *Node) handleStockRequest(_ context.Context, from peer.ID, _ []byte) ([]
 	if err != nil {
 		return nil, fmt.Errorf("read sales: %w", err)
 	}
-	return json.Marshal(nearby.InStock(n.cfg.Name, n.cfg.Brand, cat.Boutique(), items, sales))
+	stock := nearby.InStock(n.cfg.Name, n.cfg.Brand, cat.Boutique(), items, sales)
+	if stock.InStock > len(stock.Items) && !n.mesh.stockCut.Swap(true) {
+		n.log.Warn("stock list for sister boutiques cut to the best sellers",
+			"in_stock", stock.InStock, "sent", len(stock.Items))
+	}
+	return json.Marshal(stock)
 }
 
 // sisterLoop fetches the stock of the sister boutiques nearby now, then every
@@ -87,10 +92,27 @@ func (n *Node) fetchSisters() {
 			continue
 		}
 		if err := n.fetchSister(id, member, km); err != nil {
-			n.log.Warn("fetch of a sister boutique's stock failed", "boutique", member.Name,
-				"error", err)
+			n.sisterFailed(member, km, err)
 		}
 	}
+}
+
+// failuresBeforeWarning is how many fetches from one sister boutique fail in a row before
+// a warning: a boutique that has just started answers no stock request yet.
+const failuresBeforeWarning = 3
+
+// sisterFailed records a failed fetch. It logs at debug level until the boutique has
+// failed failuresBeforeWarning times in a row, then warns once.
+func (n *Node) sisterFailed(member mesh.Member, km float64, err error) {
+	count := n.mesh.sisters.Fail(member.Meta.Name, member.Meta.Brand, km, err)
+	if count == failuresBeforeWarning {
+		n.log.Warn("fetch of a sister boutique's stock failed; its items are dropped from "+
+			"suggestions once its list is older than three fetch intervals",
+			"boutique", member.Name, "failures", count, "error", err)
+		return
+	}
+	n.log.Debug("fetch of a sister boutique's stock failed", "boutique", member.Name,
+		"failures", count, "error", err)
 }
 
 // sisterDistance returns how far a member is and whether it is a sister boutique nearby:

@@ -26,14 +26,16 @@ type slogSink struct {
 	logger *slog.Logger
 }
 
-// Accept logs one hclog record; args are hclog's alternating keys and values.
+// Accept logs one hclog record; args are hclog's alternating keys and values, and name
+// is the hclog logger's name, such as "raft" or "snapshot".
 func (s slogSink) Accept(name string, level hclog.Level, msg string, args ...any) {
 	slogLevel := slogLevelOf(level)
 	if !s.logger.Enabled(context.Background(), slogLevel) {
 		return
 	}
 
-	s.logger.Log(context.Background(), slogLevel, msg, append(args, "component", name)...)
+	// The node's logger already carries "component"; hclog's name goes under its own key.
+	s.logger.Log(context.Background(), slogLevel, msg, append(args, "subsystem", name)...)
 }
 
 func slogLevelOf(level hclog.Level) slog.Level {

@@ -65,10 +65,15 @@ func writeMeshStatus(w io.Writer, st node.MeshStatus) error {
 		}
 	}
 	if len(st.Sisters) > 0 {
-		fmt.Fprintln(tw, "\nSISTER BOUTIQUE NEARBY\tBRAND\tKM\tITEMS IN STOCK\tFETCHED")
+		fmt.Fprintln(tw, "\nSISTER BOUTIQUE NEARBY\tBRAND\tKM\tITEMS HELD\tIN STOCK THERE\t"+
+			"FETCHED\tLAST ERROR")
 		for _, s := range st.Sisters {
-			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%d\t%s\n", s.Boutique, s.Brand, s.Km, s.Items,
-				s.FetchedAt.Local().Format(time.TimeOnly))
+			fetched := "never"
+			if !s.FetchedAt.IsZero() {
+				fetched = s.FetchedAt.Local().Format(time.TimeOnly)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%d\t%d\t%s\t%s\n", s.Boutique, s.Brand, s.Km,
+				s.Items, s.InStock, fetched, s.Error)
 		}
 	}
 	return tw.Flush()

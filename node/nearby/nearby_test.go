@@ -3,6 +3,7 @@ package nearby
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -195,5 +196,67 @@ func TestCache_OffersNearestFirstAndExpire(t *testing.T) {
 	c.Drop("lune-honore")
 	if got := c.Offers(); len(got) != 0 {
 		t.Errorf("offers after Drop = %+v, want none", got)
+	}
+}
+
+// Past MaxItems, the list keeps the best sellers and says how many are in stock.
+func TestInStock_CutKeepsBestSellers(t *testing.T) {
+	var items []catalog.Item
+	sales := map[string]int{}
+	for i := range MaxItems + 10 {
+		it := clutch(map[string]int{"honore": 1})
+		it.SKU = fmt.Sprintf("LUN-%05d", i)
+		items = append(items, it)
+		if i >= MaxItems {
+			sales[it.SKU] = 3 // the last ten, in SKU order, sell best
+		}
+	}
+
+	s := InStock("lune-honore", "lune", "honore", items, sales)
+	if len(s.Items) != MaxItems || s.InStock != MaxItems+10 {
+		t.Fatalf("sent %d items of %d in stock, want %d of %d", len(s.Items), s.InStock,
+			MaxItems, MaxItems+10)
+	}
+	sent := map[string]bool{}
+	for _, it := range s.Items {
+		sent[it.SKU] = true
+	}
+	for sku := range sales {
+		if !sent[sku] {
+			t.Errorf("best seller %s was cut", sku)
+		}
+	}
+}
+
+func TestCache_SourcesShowFailures(t *testing.T) {
+	c := NewCache(5 * time.Minute)
+	c.Put(Stock{Boutique: "lune-honore", Brand: "lune", InStock: 1,
+		Items: []catalog.Item{clutch(map[string]int{"lune-honore": 2})}}, 0.9)
+
+	if n := c.Fail("lune-honore", "lune", 0.9, errors.New("timed out")); n != 1 {
+		t.Errorf("failures in a row = %d, want 1", n)
+	}
+	if n := c.Fail("lune-opera", "lune", 2.4, errors.New("protocol not supported")); n != 1 {
+		t.Errorf("failures in a row = %d, want 1", n)
+	}
+	c.Fail("lune-opera", "lune", 2.4, errors.New("protocol not supported"))
+
+	got := c.Sources()
+	if len(got) != 2 {
+		t.Fatalf("sources = %+v, want lune-honore and lune-opera", got)
+	}
+	if got[0].Boutique != "lune-honore" || got[0].Items != 1 || got[0].Error != "timed out" {
+		t.Errorf("first source = %+v, want lune-honore held, with its last error", got[0])
+	}
+	if got[1].Boutique != "lune-opera" || got[1].Items != 0 || !got[1].FetchedAt.IsZero() {
+		t.Errorf("second source = %+v, want lune-opera never fetched", got[1])
+	}
+	if len(c.Offers()) != 1 {
+		t.Errorf("a failed fetch dropped the list held: %+v", c.Offers())
+	}
+
+	c.Put(Stock{Boutique: "lune-honore", Brand: "lune"}, 0.9)
+	if got := c.Sources(); got[0].Error != "" {
+		t.Errorf("error after a successful fetch = %q, want none", got[0].Error)
 	}
 }

@@ -1,14 +1,16 @@
 package nearby
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/omotenashi/omotenashi/node/catalog"
 )
 
-// MaxItems is the most items one boutique sends to its sister boutiques. A list longer
-// than this is refused when it arrives.
+// MaxItems is the most items one boutique sends to its sister boutiques, its best
+// sellers first. A list longer than this is rejected when it arrives.
 const MaxItems = 5000
 
 // Stock is the list a boutique sends to the sister boutiques of its group: its name, brand
@@ -17,28 +19,39 @@ type Stock struct {
 	Boutique string         `json:"boutique"`
 	Brand    string         `json:"brand"`
 	Items    []catalog.Item `json:"items"`
+	// InStock is the number of items the boutique has in stock, more than len(Items)
+	// when the list was cut to MaxItems.
+	InStock int `json:"in_stock"`
 	// Sales counts the pieces of each item sold at the boutique, for ranking. It says
 	// nothing about who bought them.
 	Sales map[string]int `json:"sales,omitempty"`
 }
 
 // InStock returns the Stock that boutique sends from its catalogue: the items with at
-// least one piece under stockKey (the name its catalogue keeps its stock under), in
-// catalogue order, at most MaxItems, with their sales. Each item carries that stock, and
+// least one piece under stockKey (the name its catalogue keeps its stock under), with
+// their sales. Past MaxItems, the best sellers are kept. Each item carries its stock, and
 // its count per size when known, under the boutique's name, and no other boutique's.
 func InStock(boutique, brand, stockKey string, items []catalog.Item,
 	sales map[string]int) Stock {
 
 	out := Stock{Boutique: boutique, Brand: brand, Items: []catalog.Item{},
 		Sales: map[string]int{}}
+	var inStock []catalog.Item
 	for _, it := range items {
+		if it.StockAt(stockKey) > 0 {
+			inStock = append(inStock, it)
+		}
+	}
+	out.InStock = len(inStock)
+	if len(inStock) > MaxItems {
+		slices.SortStableFunc(inStock, func(a, b catalog.Item) int {
+			return cmp.Compare(sales[b.SKU], sales[a.SKU])
+		})
+		inStock = inStock[:MaxItems]
+	}
+
+	for _, it := range inStock {
 		n := it.StockAt(stockKey)
-		if n <= 0 {
-			continue
-		}
-		if len(out.Items) == MaxItems {
-			break
-		}
 		it.Stock = map[string]int{boutique: n}
 		it.SizeStock = onlyOwnSizes(it.SizeStock[stockKey], boutique)
 		out.Items = append(out.Items, it)
