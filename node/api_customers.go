@@ -189,8 +189,7 @@ func (n *Node) handleRecordVisit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v = fillVisit(v, n.cfg.StoreName, actor(r))
-	n.respondUpdate(w, r, "record-visit", n.write(r.Context(), r.PathValue("id"),
-		OpRecordVisit, v))
+	n.respondUpdate(w, r, "record-visit", n.writeRequest(r, OpRecordVisit, v))
 }
 
 func fillVisit(v profile.Visit, store, assistant string) profile.Visit {
@@ -238,7 +237,7 @@ func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
 		p.Assistant = actor(r)
 	}
 
-	err = n.write(r.Context(), r.PathValue("id"), OpRecordPurchase, p)
+	err = n.writeRequest(r, OpRecordPurchase, p)
 	if known && (err == nil || errors.Is(err, ErrPending)) {
 		n.countSale(p.SKU)
 	}
@@ -285,8 +284,7 @@ func (n *Node) recordInquiry(w http.ResponseWriter, r *http.Request, wish bool) 
 	if q.Assistant == "" {
 		q.Assistant = actor(r)
 	}
-	n.respondUpdate(w, r, "record-inquiry", n.write(r.Context(), r.PathValue("id"),
-		OpRecordInquiry, q))
+	n.respondUpdate(w, r, "record-inquiry", n.writeRequest(r, OpRecordInquiry, q))
 }
 
 // itemName returns the name of the item sku in this boutique's catalogue, or else in the
@@ -342,7 +340,7 @@ func (n *Node) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	if note.Author == "" {
 		note.Author = actor(r)
 	}
-	n.respondUpdate(w, r, "add-note", n.write(r.Context(), r.PathValue("id"), OpAddNote, note))
+	n.respondUpdate(w, r, "add-note", n.writeRequest(r, OpAddNote, note))
 }
 
 func (n *Node) handleSetPreferences(w http.ResponseWriter, r *http.Request) {
@@ -367,10 +365,16 @@ func (n *Node) handleSetDetails(w http.ResponseWriter, r *http.Request) {
 		OpSetDetails, d))
 }
 
-// respondUpdate writes the response to a change of a client's history: the error, 202 when
-// it waits in the outbox, or 201 after auditing.
+// respondUpdate writes the response to a change of a client's history: the error, 200
+// when the request key shows it was recorded before, 202 when it waits in the outbox, or
+// 201 after auditing.
 func (n *Node) respondUpdate(w http.ResponseWriter, r *http.Request, action string, err error) {
 	id := r.PathValue("id")
+	if errors.Is(err, errReplayed) {
+		n.record(r, action, id, "replayed request, not recorded again")
+		writeJSON(w, http.StatusOK, map[string]string{"id": id, "status": "already recorded"})
+		return
+	}
 	if errors.Is(err, ErrPending) {
 		n.record(r, action, id, "queued")
 		writeJSON(w, http.StatusAccepted, map[string]string{"id": id, "status": "pending"})

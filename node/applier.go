@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -171,6 +172,9 @@ func changeCustomer(c *profile.Customer, cmd replicate.Command) error {
 	}
 	if err != nil {
 		return fmt.Errorf("decode %s payload: %w", cmd.Op, err)
+	}
+	if key, ok := strings.CutPrefix(cmd.ID, requestCommandPrefix); ok {
+		c.AddRequest(key)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/omotenashi/omotenashi/internal/testassets"
+	"github.com/omotenashi/omotenashi/node/profile"
 	"github.com/omotenashi/omotenashi/node/recommend"
 	"github.com/omotenashi/omotenashi/vision"
 )
@@ -345,6 +346,7 @@ func TestMesh_ConsentScopes(t *testing.T) {
 		}
 	}
 	checkSisterSuggestions(t, paris, saigon, soeur, groupID, brandID)
+	checkReplayAcrossBoutiques(t, paris, saigon, groupID)
 
 	storeFace := faceCrop(t, paris, "sample6.jpg", [2]int{364, 650})
 	storeID := paris.enroll(t, "Solange Storeonly", "store", storeFace)
@@ -477,6 +479,50 @@ func checkSisterSuggestions(t *testing.T, paris, saigon, soeur *processNode, gro
 	if !replicated {
 		t.Errorf("details set in Saigon not replicated to Paris")
 	}
+}
+
+// checkReplayAcrossBoutiques sends one purchase with an Idempotency-Key to Paris, then
+// the same request to Saigon, as a till would retry through another boutique, and checks
+// that every replica records it once.
+func checkReplayAcrossBoutiques(t *testing.T, paris, saigon *processNode, id string) {
+	t.Helper()
+	before := len(paris.purchases(t, id))
+	for _, p := range []*processNode{paris, saigon} {
+		req, err := http.NewRequest("POST", p.url+"/v1/customers/"+id+"/purchases",
+			strings.NewReader(`{"sku":"SCA-001","price":1100}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+p.token)
+		req.Header.Set("Idempotency-Key", "till-9-receipt-311")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated && res.StatusCode != http.StatusOK {
+			t.Fatalf("purchase at %s: %d", p.name, res.StatusCode)
+		}
+	}
+	time.Sleep(time.Second) // time in which a second copy would have replicated
+	for _, p := range []*processNode{paris, saigon} {
+		if got := len(p.purchases(t, id)); got != before+1 {
+			t.Errorf("%s holds %d purchases, want %d: the retried one recorded once", p.name,
+				got, before+1)
+		}
+	}
+}
+
+// purchases returns a client's purchases as p holds them.
+func (p *processNode) purchases(t *testing.T, id string) []profile.Purchase {
+	t.Helper()
+	status, data := callWith(t, p.token, "GET", p.url+"/v1/customers/"+id, "", nil)
+	if status != http.StatusOK {
+		t.Fatalf("read client at %s: %d %s", p.name, status, data)
+	}
+	var c profile.Customer
+	mustUnmarshal(t, data, &c)
+	return c.Purchases
 }
 
 // mustPost sends a request with a body and fails the test unless the status is want.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/omotenashi/omotenashi/node/profile"
@@ -32,11 +33,19 @@ func (n *Node) groupOf(scope profile.Scope) *replicate.Group {
 
 // submit sends one command to a group, with a new id. A queued command is ErrPending.
 func (n *Node) submit(ctx context.Context, g *replicate.Group, op, id string, payload any) error {
+	return n.submitAs(ctx, g, profile.NewID(), op, id, payload)
+}
+
+// submitAs sends one command with the given id to a group. A queued command is
+// ErrPending.
+func (n *Node) submitAs(ctx context.Context, g *replicate.Group, cmdID, op, id string,
+	payload any) error {
+
 	data, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", op, err)
 	}
-	cmd := replicate.Command{ID: profile.NewID(), Op: op, CustomerID: id,
+	cmd := replicate.Command{ID: cmdID, Op: op, CustomerID: id,
 		Origin: n.cfg.Name, At: now(), Payload: data}
 
 	err = g.Submit(ctx, cmd)
@@ -62,6 +71,40 @@ func (n *Node) write(ctx context.Context, id, op string, payload any) error {
 		return n.submit(ctx, g, op, id, payload)
 	}
 	return n.writeLocal(id, op, payload)
+}
+
+// writeOnce is write for a request with a request key: a key already recorded for the
+// client returns errReplayed and changes nothing. For a replicated client, the key makes
+// the command's id, so the group applies a replay sent through another boutique once
+// too. An empty key is a plain write.
+func (n *Node) writeOnce(r *http.Request, id, op string, payload any, key string) error {
+	if key == "" {
+		return n.write(r.Context(), id, op, payload)
+	}
+	c, err := n.store.Get(id)
+	if err != nil {
+		return err
+	}
+	if c.HasRequest(key) {
+		return errReplayed
+	}
+	if g := n.groupOf(c.Consent.Scope); g != nil {
+		return n.submitAs(r.Context(), g, requestCommandPrefix+key, op, id, payload)
+	}
+
+	data, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", op, err)
+	}
+	cmd := replicate.Command{ID: requestCommandPrefix + key, Op: op, CustomerID: id,
+		At: now(), Payload: data}
+	_, err = n.store.Update(id, func(c *profile.Customer) error {
+		if c.HasRequest(key) {
+			return errReplayed
+		}
+		return changeCustomer(c, cmd)
+	})
+	return err
 }
 
 // writeLocal applies a change to a store client.

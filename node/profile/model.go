@@ -137,6 +137,9 @@ type Customer struct {
 	UpdatedAt   time.Time    `json:"updated_at"`
 	// ImportantDates are dates to remember for her, such as a birthday.
 	ImportantDates []ImportantDate `json:"important_dates,omitempty"`
+	// RequestKeys are the hashed Idempotency-Key headers of her latest recorded writes,
+	// newest last, at most MaxRequestKeys, so that a request sent twice is recorded once.
+	RequestKeys []string `json:"request_keys,omitempty"`
 }
 
 // Summary is the part of a customer that a search result lists.

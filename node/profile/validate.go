@@ -186,6 +186,10 @@ func validateHistory(c *Customer) error {
 		return err
 	}
 
+	if err := validateRequestKeys(c.RequestKeys); err != nil {
+		return err
+	}
+
 	return ValidatePreferences(c.Preferences)
 }
 
