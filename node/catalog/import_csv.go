@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -29,6 +27,9 @@ func parseCSV(data []byte, boutique string) ([]row, error) {
 	cr.TrimLeadingSpace = true
 
 	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: the file is empty: want a header row", ErrInvalid)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: read CSV header: %v", ErrInvalid, err)
 	}
@@ -79,14 +80,15 @@ func csvRow(cr *csv.Reader, record []string, readErr error, columns map[string]i
 func columnIndex(header []string) (map[string]int, error) {
 	known := append(slices.Clone(requiredColumns), "sizes")
 	columns := map[string]int{}
-	for i, name := range header {
-		name = strings.ToLower(strings.TrimSpace(name))
+	for i, cell := range header {
+		cell = strings.TrimSpace(cell)
 		if i == 0 {
-			name = strings.TrimPrefix(name, "\ufeff") // a byte order mark from a spreadsheet
+			cell = strings.TrimPrefix(cell, "\ufeff") // a byte order mark from a spreadsheet
 		}
+		name := strings.ToLower(cell)
 		if !slices.Contains(known, name) {
-			return nil, fmt.Errorf("%w: unknown CSV column %q; the columns are %s",
-				ErrInvalid, name, strings.Join(known, ","))
+			return nil, fmt.Errorf("%w: unknown CSV column %s (the columns are %s)",
+				ErrInvalid, quoteShort(cell), strings.Join(known, ","))
 		}
 		if _, dup := columns[name]; dup {
 			return nil, fmt.Errorf("%w: CSV column %q appears twice", ErrInvalid, name)
@@ -114,9 +116,10 @@ func itemFromCells(record []string, columns map[string]int, boutique string) (It
 		return strings.TrimSpace(record[i])
 	}
 
-	price, err := strconv.ParseFloat(cell("price"), 64)
-	if err != nil || math.IsNaN(price) || math.IsInf(price, 0) {
-		return Item{}, fmt.Errorf("price %q is not a number", cell("price"))
+	price, ok := parsePrice(cell("price"))
+	if !ok {
+		return Item{}, fmt.Errorf("price %q is not a plain decimal number such as 4200 or "+
+			"890.50", cell("price"))
 	}
 	total, sizes, err := parseStockCell(cell("stock"))
 	if err != nil {

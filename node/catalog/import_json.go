@@ -3,29 +3,19 @@ package catalog
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 )
 
-// jsonRow is one element of a JSON import. Price is a pointer so that a missing value
-// differs from zero. Stock is raw because it is either a number or an object of counts
-// per size.
-type jsonRow struct {
-	SKU        string          `json:"sku"`
-	Name       string          `json:"name"`
-	Category   string          `json:"category"`
-	Materials  []string        `json:"materials"`
-	Colors     []string        `json:"colors"`
-	Collection string          `json:"collection"`
-	Sizes      []string        `json:"sizes"`
-	Price      *float64        `json:"price"`
-	Currency   string          `json:"currency"`
-	Stock      json.RawMessage `json:"stock"`
-}
-
 // parseJSON reads a JSON array of rows. An element that does not decode as a row, such as
-// one with a wrong type or an unknown field, becomes a row with a reason. Malformed JSON is
-// an error. Each row's line is the line where its element starts.
+// one with a wrong type or an unknown field, becomes a row with a reason. Malformed JSON,
+// including data after the array, is an error. Each row's line is the line where its
+// element starts.
 func parseJSON(data []byte, boutique string) ([]row, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%w: the file is empty: want a JSON array of items", ErrInvalid)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 		return nil, fmt.Errorf("%w: a JSON import must be an array of items", ErrInvalid)
@@ -47,38 +37,13 @@ func parseJSON(data []byte, boutique string) ([]row, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, fmt.Errorf("%w: malformed JSON at the end of the array: %v", ErrInvalid, err)
 	}
-	if _, err := dec.Token(); err == nil {
-		return nil, fmt.Errorf("%w: data after the JSON array", ErrInvalid)
+	// Anything after the closing bracket, even text that is not JSON, rejects the file.
+	end := lineAt(data, dec.InputOffset())
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: data after the JSON array on line %d, but the file must "+
+			"contain the array alone", ErrInvalid, end)
 	}
 	return rows, nil
-}
-
-// jsonItem decodes one element into a row, rejecting unknown fields and a missing price
-// or stock.
-func jsonItem(raw json.RawMessage, line int, boutique string) row {
-	var jr jsonRow
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&jr); err != nil {
-		return row{line: line, reason: "invalid item: " + err.Error()}
-	}
-	if jr.Price == nil {
-		return row{line: line, reason: "price is missing"}
-	}
-	if len(jr.Stock) == 0 || string(jr.Stock) == "null" {
-		return row{line: line, reason: "stock is missing"}
-	}
-	total, sizes, err := parseStockJSON(jr.Stock)
-	if err != nil {
-		return row{line: line, reason: err.Error()}
-	}
-	stock, sizeStock := rowStock(boutique, total, sizes)
-
-	return row{line: line, item: Item{
-		SKU: jr.SKU, Name: jr.Name, Category: jr.Category, Materials: jr.Materials,
-		Colors: jr.Colors, Collection: jr.Collection, Sizes: jr.Sizes, Price: *jr.Price,
-		Currency: jr.Currency, Stock: stock, SizeStock: sizeStock,
-	}}
 }
 
 // lineAt returns the 1-based line of the first non-space byte at or after offset, skipping

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -13,9 +12,10 @@ import (
 // is the total. A size may contain ':' because the count follows the last one.
 func parseStockCell(cell string) (total int, sizes map[string]int, err error) {
 	if !strings.Contains(cell, sizeCountSeparator) && !strings.Contains(cell, listSeparator) {
-		total, err := strconv.Atoi(cell)
-		if err != nil {
-			return 0, nil, fmt.Errorf("stock %q is not a whole number", cell)
+		total, ok := parseCount(cell)
+		if !ok {
+			return 0, nil, fmt.Errorf("stock %q is not a whole number from 0 to %d", cell,
+				MaxStock)
 		}
 		return total, nil, nil
 	}
@@ -33,9 +33,10 @@ func parseStockCell(cell string) (total int, sizes map[string]int, err error) {
 			return 0, nil, fmt.Errorf("stock %q: the size is missing before %q", cell,
 				sizeCountSeparator+count)
 		}
-		n, err := strconv.Atoi(count)
-		if err != nil {
-			return 0, nil, fmt.Errorf("stock %q: count %q is not a whole number", cell, count)
+		n, ok := parseCount(count)
+		if !ok {
+			return 0, nil, fmt.Errorf("stock %q: count %q is not a whole number from 0 to %d",
+				cell, count, MaxStock)
 		}
 		if err := addSizeCount(sizes, size, n); err != nil {
 			return 0, nil, fmt.Errorf("stock %q: %w", cell, err)
@@ -51,8 +52,8 @@ func parseStockCell(cell string) (total int, sizes map[string]int, err error) {
 func parseStockJSON(raw json.RawMessage) (total int, sizes map[string]int, err error) {
 	raw = bytes.TrimSpace(raw)
 	if !bytes.HasPrefix(raw, []byte("{")) {
-		total, err := strconv.Atoi(string(raw))
-		if err != nil {
+		total, ok := parseCount(string(raw))
+		if !ok {
 			return 0, nil, fmt.Errorf("stock %s is not a whole number or an object of "+
 				"counts per size such as {\"37\": 2}", raw)
 		}
@@ -69,10 +70,10 @@ func parseStockJSON(raw json.RawMessage) (total int, sizes map[string]int, err e
 		if err != nil {
 			return 0, nil, err
 		}
-		n, err := strconv.Atoi(string(count))
-		if err != nil {
-			return 0, nil, fmt.Errorf("stock of size %q: count %s is not a whole number",
-				size, count)
+		n, ok := parseCount(string(count))
+		if !ok {
+			return 0, nil, fmt.Errorf("stock of size %q: count %s is not a whole number "+
+				"from 0 to %d", size, count, MaxStock)
 		}
 		if err := addSizeCount(sizes, size, n); err != nil {
 			return 0, nil, fmt.Errorf("stock: %w", err)

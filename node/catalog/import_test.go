@@ -203,8 +203,8 @@ func TestImport_JSONRows(t *testing.T) {
 		t.Errorf("applied = %d, want 2", res.Applied)
 	}
 	wantLines := []int{5, 7, 8, 9, 11}
-	wantReasons := []string{"invalid item", "price is missing", "stock is missing",
-		"unknown field", "currency \"XYZ\""}
+	wantReasons := []string{"price: want a number, got string", "price is missing",
+		"stock is missing", "unknown field", "currency \"XYZ\""}
 	if len(res.Rejected) != len(wantLines) {
 		t.Fatalf("rejected = %+v, want lines %v", res.Rejected, wantLines)
 	}

@@ -3,7 +3,6 @@ package catalog
 import (
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -23,9 +22,11 @@ const (
 )
 
 // Validate checks an item: an SKU of letters, digits, '-', '_' or '.', a name, a category,
-// a finite price of zero or more, a known ISO 4217 currency, bounded text and lists, and
-// stock counts from zero to MaxStock. Per-size counts must name sizes of the item and add
-// up to the boutique's total. Every error wraps ErrInvalid.
+// a price from zero to MaxPrice, a known ISO 4217 currency and no more decimals in the
+// price than the currency has, bounded lists, and stock counts from zero to MaxStock.
+// Text fields must be valid UTF-8 of bounded length without control characters or
+// bidirectional controls. Per-size counts must name sizes of the item and add up to the
+// boutique's total. Every error wraps ErrInvalid.
 func Validate(it Item) error {
 	if err := ValidateSKU(it.SKU); err != nil {
 		return err
@@ -33,13 +34,15 @@ func Validate(it Item) error {
 	if err := checkRequired(it); err != nil {
 		return err
 	}
-	if math.IsNaN(it.Price) || math.IsInf(it.Price, 0) || it.Price < 0 {
-		return fmt.Errorf("%w: price %v is not a finite number of zero or more",
-			ErrInvalid, it.Price)
+	if err := checkPrice(it.Price); err != nil {
+		return err
 	}
 	if !IsCurrency(it.Currency) {
 		return fmt.Errorf("%w: currency %q is not an ISO 4217 code such as EUR or JPY",
 			ErrInvalid, it.Currency)
+	}
+	if err := checkDecimals(it.Price, it.Currency); err != nil {
+		return err
 	}
 	if err := checkLists(it); err != nil {
 		return err
@@ -110,6 +113,9 @@ func checkRequired(it Item) error {
 		{"name", it.Name}, {"category", it.Category}, {"collection", it.Collection},
 	}
 	for _, f := range fields {
+		if err := checkText(f.name, f.value); err != nil {
+			return err
+		}
 		if utf8.RuneCountInString(f.value) > MaxTextRunes {
 			return fmt.Errorf("%w: %s is longer than %d characters", ErrInvalid, f.name,
 				MaxTextRunes)
@@ -133,6 +139,9 @@ func checkLists(it Item) error {
 		for i, entry := range list.entries {
 			if strings.TrimSpace(entry) == "" {
 				return fmt.Errorf("%w: %s[%d] is empty", ErrInvalid, list.name, i)
+			}
+			if err := checkText(fmt.Sprintf("%s[%d]", list.name, i), entry); err != nil {
+				return err
 			}
 			if utf8.RuneCountInString(entry) > MaxTextRunes {
 				return fmt.Errorf("%w: %s[%d] is longer than %d characters", ErrInvalid,

@@ -1,0 +1,54 @@
+package catalog
+
+import (
+	"fmt"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxQuotedBytes is the maximum number of bytes of a name from an import file that an
+// error message quotes, so that a binary file does not fill the message.
+const maxQuotedBytes = 40
+
+// checkText checks that value, the text of field, is valid UTF-8 without control
+// characters or bidirectional controls. Staff read these fields and the staff page speaks
+// them, so a newline, a NUL or a right-to-left override would garble what they see and
+// hear. It wraps ErrInvalid.
+func checkText(field, value string) error {
+	if !utf8.ValidString(value) {
+		return fmt.Errorf("%w: %s is not valid UTF-8 (save the file as UTF-8)", ErrInvalid,
+			field)
+	}
+	for _, r := range value {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%w: %s contains the control character %U", ErrInvalid,
+				field, r)
+		}
+		if isBidiControl(r) {
+			return fmt.Errorf("%w: %s contains the bidirectional control %U", ErrInvalid,
+				field, r)
+		}
+	}
+	return nil
+}
+
+// isBidiControl reports whether r is one of the explicit directional embeddings and
+// overrides (U+202A to U+202E) or isolates (U+2066 to U+2069). They are format characters,
+// so unicode.IsControl misses them, and they reorder how the text around them is shown.
+func isBidiControl(r rune) bool {
+	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
+}
+
+// quoteShort returns s quoted as Go does, cut to maxQuotedBytes at a character boundary
+// and followed by "…" when it was longer.
+func quoteShort(s string) string {
+	if len(s) <= maxQuotedBytes {
+		return strconv.Quote(s)
+	}
+	cut := maxQuotedBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
+}
