@@ -2,8 +2,10 @@ package node
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/omotenashi/omotenashi/node/catalog"
@@ -240,6 +242,9 @@ func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
 	err = n.writeRequest(r, OpRecordPurchase, p)
 	if known && (err == nil || errors.Is(err, ErrPending)) {
 		n.countSale(p.SKU)
+		if p.Store == n.cfg.StoreName {
+			n.takeFromStock(it, p.Size)
+		}
 	}
 	n.respondUpdate(w, r, "record-purchase", err)
 }
@@ -319,6 +324,37 @@ func (n *Node) catalogItem(sku string) (catalog.Item, bool) {
 
 // countSale adds one sale of sku to the boutique's sales, which rank suggestions; a
 // failure is logged, since the purchase itself is recorded.
+// takeFromStock lowers this boutique's stock of a sold item by one piece: in the size she
+// took when stock is counted per size, else the total. Stock already at zero stays there,
+// because the till may have sold a piece the last import did not count.
+//
+// NOTE: it reads the stock, then writes it, so two sales of one item at the same moment
+// may lower it by one piece only. The next catalogue import corrects it.
+func (n *Node) takeFromStock(it catalog.Item, size string) {
+	cat := n.catalog()
+	here := cat.Boutique()
+	counts := it.SizeStock[here]
+	var err error
+	switch {
+	case len(counts) > 0 && size == "":
+		n.log.Debug("sale without a size left the stock per size as it was", "sku", it.SKU)
+		return
+	case len(counts) > 0:
+		left := maps.Clone(counts)
+		for s, c := range left {
+			if strings.EqualFold(s, size) && c > 0 {
+				left[s] = c - 1
+			}
+		}
+		_, err = cat.SetSizeStock(it.SKU, left)
+	case it.StockAt(here) > 0:
+		_, err = cat.SetStock(it.SKU, it.StockAt(here)-1)
+	}
+	if err != nil {
+		n.log.Error("lowering the stock after a sale failed", "sku", it.SKU, "error", err)
+	}
+}
+
 func (n *Node) countSale(sku string) {
 	if err := n.catalog().RecordSale(sku); err != nil {
 		n.log.Error("count sale failed", "sku", sku, "error", err)

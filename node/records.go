@@ -1,6 +1,7 @@
 package node
 
 import (
+	"strings"
 	"time"
 
 	"github.com/omotenashi/omotenashi/node/catalog"
@@ -29,6 +30,7 @@ type purchaseRequest struct {
 	Currency  string    `json:"currency"`
 	Store     string    `json:"store"`
 	Assistant string    `json:"assistant"`
+	Size      string    `json:"size"`
 }
 
 // purchase turns the request into a purchase, completing it from the catalogue item it,
@@ -37,7 +39,11 @@ type purchaseRequest struct {
 // currency must be an ISO 4217 code.
 func (req purchaseRequest) purchase(it catalog.Item, known bool) (profile.Purchase, error) {
 	p := profile.Purchase{At: req.At, SKU: req.SKU, Item: req.Item, Currency: req.Currency,
-		Store: req.Store, Assistant: req.Assistant}
+		Store: req.Store, Assistant: req.Assistant, Size: strings.TrimSpace(req.Size)}
+	if known && p.Size != "" && !it.HasSize([]string{p.Size}) {
+		return p, badRequest("size %q: %s comes in %s", p.Size, it.SKU,
+			strings.Join(it.Sizes, ", "))
+	}
 	if known && p.Item == "" {
 		p.Item = it.Name
 	}

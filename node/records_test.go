@@ -94,3 +94,45 @@ func (tn *testNode) purchaseCount(t *testing.T, id string) int {
 	}
 	return len(c.Purchases)
 }
+
+// TestAPI_SaleLowersStock records sales here and checks the stock left: a piece of the
+// total, a piece of the size she took, nothing for a sale recorded for another boutique.
+func TestAPI_SaleLowersStock(t *testing.T) {
+	tn := mustStartNode(t, nil)
+	tn.mustImportCatalog(t, "text/csv", boutiqueCSV)
+	tn.mustCall(t, http.StatusOK, "PUT", "/v1/catalog/SHO-010/stock",
+		`{"sizes":{"37":1,"38":2}}`)
+	id := tn.mustEnroll(t, "Aiko Tanaka", map[string][]byte{
+		"a.jpg": testassets.ReadFile(t, "../vision/testdata/face.jpg"),
+	})
+	path := "/v1/customers/" + id + "/purchases"
+
+	tn.mustCall(t, http.StatusCreated, "POST", path, `{"sku":"BAG-001"}`)
+	tn.mustCall(t, http.StatusCreated, "POST", path, `{"sku":"SHO-010","size":"38"}`)
+	tn.mustCall(t, http.StatusCreated, "POST", path, `{"sku":"JEW-001","store":"Paris"}`)
+	tn.mustCall(t, http.StatusBadRequest, "POST", path, `{"sku":"SHO-010","size":"41"}`)
+
+	cat := tn.catalog()
+	cases := []struct {
+		sku, size string
+		want      int
+	}{
+		{"BAG-001", "", 1},   // 2 in stock, one sold
+		{"SHO-010", "38", 1}, // 2 in 38, one sold
+		{"SHO-010", "37", 1}, // untouched
+		{"JEW-001", "", 3},   // sold in Paris, not here
+	}
+	for _, tc := range cases {
+		it, err := cat.Get(tc.sku)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := it.StockAt(cat.Boutique())
+		if tc.size != "" {
+			got = it.StockInSizes(cat.Boutique(), []string{tc.size})
+		}
+		if got != tc.want {
+			t.Errorf("%s %s: %d left, want %d", tc.sku, tc.size, got, tc.want)
+		}
+	}
+}

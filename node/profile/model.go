@@ -80,6 +80,8 @@ type Purchase struct {
 	Currency  string    `json:"currency"`
 	Store     string    `json:"store,omitempty"`
 	Assistant string    `json:"assistant,omitempty"`
+	// Size is the size she took, for an item that comes in sizes.
+	Size string `json:"size,omitempty"`
 }
 
 // Inquiry is one item the client asked about without buying it. Wish marks an item she

@@ -25,6 +25,7 @@ func ValidatePurchase(p Purchase) error {
 
 	fields := []struct{ name, value string }{
 		{"sku", p.SKU}, {"item", p.Item}, {"store", p.Store}, {"assistant", p.Assistant},
+		{"size", p.Size},
 	}
 
 	return checkFields(fields, MaxNameRunes)
