@@ -33,6 +33,13 @@ type testNode struct {
 // when the test ends. change may adjust the configuration first.
 func mustStartNode(t testing.TB, change func(*Config)) *testNode {
 	t.Helper()
+	return mustStartNodeWith(t, change, nil)
+}
+
+// mustStartNodeWith is mustStartNode with adjust, when set, called on the opened node
+// before it serves, for settings that are not in Config.
+func mustStartNodeWith(t testing.TB, change func(*Config), adjust func(*Node)) *testNode {
+	t.Helper()
 	cfg := DefaultConfig(t.TempDir())
 	cfg.ModelDir = testassets.ModelDir(t)
 	cfg.ONNXModelDir, cfg.ONNXLibrary = testassets.ONNXModelDir(t)
@@ -48,6 +55,9 @@ func mustStartNode(t testing.TB, change func(*Config)) *testNode {
 	n, err := Open(cfg)
 	if err != nil {
 		t.Fatalf("open node: %v", err)
+	}
+	if adjust != nil {
+		adjust(n)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -3,14 +3,10 @@ package node
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,38 +21,7 @@ const testBodyTimeout = 300 * time.Millisecond
 // send their body.
 func mustStartNodeWithBodyTimeout(t *testing.T, timeout time.Duration) *testNode {
 	t.Helper()
-	cfg := DefaultConfig(t.TempDir())
-	cfg.ModelDir = testassets.ModelDir(t)
-	cfg.ONNXModelDir, cfg.ONNXLibrary = testassets.ONNXModelDir(t)
-	cfg.Workers = 2
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-	n, err := Open(cfg)
-	if err != nil {
-		t.Fatalf("open node: %v", err)
-	}
-	n.bodyTimeout = timeout
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- n.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		n.Close()
-	})
-
-	token, err := os.ReadFile(filepath.Join(cfg.DataDir, AdminTokenFile))
-	if err != nil {
-		t.Fatalf("read admin token: %v", err)
-	}
-	return &testNode{Node: n, url: "http://" + ln.Addr().String(),
-		token: strings.TrimSpace(string(token))}
+	return mustStartNodeWith(t, nil, func(n *Node) { n.bodyTimeout = timeout })
 }
 
 // trickle sends the headers of a POST to path with a body of size bytes, then one byte of

@@ -133,3 +133,22 @@ func printRaw(w io.Writer, raw json.RawMessage) error {
 	_, err := w.Write(append(bytes.TrimSpace(raw), '\n'))
 	return err
 }
+
+// show GETs path from the node and prints the response: as the node sent it with asJSON,
+// else decoded into T and written by write. what names the response in errors.
+func show[T any](c *client, path, what string, asJSON bool, stdout io.Writer,
+	write func(io.Writer, T) error) error {
+
+	var raw json.RawMessage
+	if err := c.do("GET", path, "", nil, &raw); err != nil {
+		return err
+	}
+	if asJSON {
+		return printRaw(stdout, raw)
+	}
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return fmt.Errorf("decode %s: %w", what, err)
+	}
+	return write(stdout, v)
+}

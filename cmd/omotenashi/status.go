@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -24,18 +23,7 @@ func runStatus(_ context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
-	var raw json.RawMessage
-	if err := c.do("GET", "/v1/status", "", nil, &raw); err != nil {
-		return err
-	}
-	if *asJSON {
-		return printRaw(stdout, raw)
-	}
-	var st node.Status
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return fmt.Errorf("decode status: %w", err)
-	}
-	return writeStatus(stdout, st)
+	return show(c, "/v1/status", "status", *asJSON, stdout, writeStatus)
 }
 
 // writeStatus prints one line per part of the node's status.

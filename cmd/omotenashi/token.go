@@ -74,21 +74,12 @@ func createToken(c *client, name, role string, stdout io.Writer) error {
 }
 
 func listTokens(c *client, asJSON bool, stdout io.Writer) error {
-	var raw json.RawMessage
-	if err := c.do("GET", "/v1/tokens", "", nil, &raw); err != nil {
-		return err
-	}
-	if asJSON {
-		return printRaw(stdout, raw)
-	}
-
-	var out struct {
+	type list struct {
 		Tokens []auth.Token `json:"tokens"`
 	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return fmt.Errorf("decode token list: %w", err)
-	}
-	return writeTokens(stdout, out.Tokens)
+	return show(c, "/v1/tokens", "token list", asJSON, stdout, func(w io.Writer, l list) error {
+		return writeTokens(w, l.Tokens)
+	})
 }
 
 // writeTokens prints a table of tokens: id, role, name and creation time in UTC. A token's

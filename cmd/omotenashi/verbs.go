@@ -88,21 +88,13 @@ func runCustomers(_ context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
-	var raw json.RawMessage
 	path := "/v1/customers?q=" + url.QueryEscape(strings.Join(fs.Args(), " "))
-	if err := c.do("GET", path, "", nil, &raw); err != nil {
-		return err
-	}
-	if *asJSON {
-		return printRaw(stdout, raw)
-	}
-	var out struct {
+	type list struct {
 		Customers []profile.Summary `json:"customers"`
 	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return fmt.Errorf("decode client list: %w", err)
-	}
-	return writeCustomers(stdout, out.Customers)
+	return show(c, path, "client list", *asJSON, stdout, func(w io.Writer, l list) error {
+		return writeCustomers(w, l.Customers)
+	})
 }
 
 // writeCustomers prints a table of clients: id, name, address and consent scope, then
