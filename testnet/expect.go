@@ -24,6 +24,10 @@ func (r *runner) expect(st Step) error {
 		return r.expectWrites(st)
 	case "expect-leader":
 		return r.expectLeader(st)
+	case "expect-suggested":
+		return r.expectSuggested(st)
+	case "expect-not-suggested":
+		return r.expectNotSuggested(st)
 	}
 	return fmt.Errorf("unknown action %q", st.Do)
 }

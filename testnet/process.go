@@ -97,6 +97,9 @@ func newNodeProcess(spec NodeSpec, a nodeArgs) (*nodeProcess, error) {
 	if a.wanPath != "" {
 		p.args = append(p.args, "--wan", a.wanPath)
 	}
+	if spec.Location != "" {
+		p.args = append(p.args, "--location", spec.Location, "--nearby-refresh", "2s")
+	}
 	if err := os.MkdirAll(base, 0o755); err != nil {
 		return nil, fmt.Errorf("node folder %s: %w", base, err)
 	}

@@ -46,6 +46,8 @@ type NodeSpec struct {
 	Brand  string `json:"brand"`
 	Group  string `json:"group"`
 	Region string `json:"region"`
+	// Location is "LAT,LON": the node then fetches sister boutiques' stock every 2 s.
+	Location string `json:"location,omitempty"`
 }
 
 // Generate describes Count boutiques named PREFIX-001 and on, assigned round-robin to the
@@ -122,6 +124,10 @@ type Step struct {
 	Photos   []string `json:"photos,omitempty"`
 	Note     string   `json:"note,omitempty"`
 	Optional bool     `json:"optional,omitempty"`
+	// CSV is the catalogue a catalog step imports, header row first.
+	CSV string `json:"csv,omitempty"`
+	// Rule is the recommendation rule an expect-suggested step requires, such as nearby.
+	Rule string `json:"rule,omitempty"`
 }
 
 // Duration is a time.Duration written in JSON as a Go duration string ("1.5s").
@@ -258,28 +264,37 @@ func (s *Scenario) validateStep(st Step, nodes map[string]bool) error {
 	if strings.Contains(need, "group") && st.Group == "" {
 		return errors.New("group: a Raft group such as brand:maison is required")
 	}
+	if strings.Contains(need, "csv") && st.CSV == "" {
+		return errors.New("csv: the catalogue to import is required")
+	}
+	if strings.Contains(need, "sku") && st.SKU == "" {
+		return errors.New("sku: the item to look for is required")
+	}
 	return nil
 }
 
 // stepArgs lists the arguments each action requires.
 var stepArgs = map[string]string{
-	"enroll":              "node client scope",
-	"enroll-many":         "scope",
-	"appear":              "node client",
-	"purchase":            "node client",
-	"measure-lag":         "client",
-	"forget":              "node client",
-	"partition":           "isolate",
-	"heal":                "",
-	"crash":               "node",
-	"restart":             "node",
-	"outage":              "group",
-	"end-outage":          "",
-	"wait":                "",
-	"expect-recognized":   "node client",
-	"expect-unrecognized": "node client",
-	"expect-absent":       "client",
-	"expect-writes":       "client",
-	"expect-leader":       "group",
-	"wait-groups":         "",
+	"enroll":               "node client scope",
+	"enroll-many":          "scope",
+	"appear":               "node client",
+	"purchase":             "node client",
+	"measure-lag":          "client",
+	"forget":               "node client",
+	"partition":            "isolate",
+	"heal":                 "",
+	"crash":                "node",
+	"restart":              "node",
+	"outage":               "group",
+	"end-outage":           "",
+	"wait":                 "",
+	"expect-recognized":    "node client",
+	"expect-unrecognized":  "node client",
+	"expect-absent":        "client",
+	"expect-writes":        "client",
+	"expect-leader":        "group",
+	"wait-groups":          "",
+	"catalog":              "node csv",
+	"expect-suggested":     "node client sku",
+	"expect-not-suggested": "node client sku",
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/omotenashi/omotenashi/vision"
@@ -22,9 +23,7 @@ func (r *runner) runStep(i int, st Step) {
 	if err != nil {
 		sr.Error = err.Error()
 		r.logf("step %d failed: %v", i+1, err)
-		if st.Do == "expect-recognized" || st.Do == "expect-unrecognized" ||
-			st.Do == "expect-absent" || st.Do == "expect-writes" || st.Do == "expect-leader" ||
-			!st.Optional {
+		if strings.HasPrefix(st.Do, "expect-") || !st.Optional {
 			r.report.Failures = append(r.report.Failures, fmt.Sprintf("step %d (%s %s): %v",
 				i+1, st.Do, describe(st), err))
 		}
@@ -62,6 +61,8 @@ func (r *runner) do(st Step) error {
 		return r.sleep(time.Duration(st.For))
 	case "wait-groups":
 		return r.waitGroups(durationOr(st.Within, 2*time.Minute))
+	case "catalog":
+		return r.importCatalog(st)
 	default:
 		return r.expect(st)
 	}

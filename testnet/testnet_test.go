@@ -25,7 +25,7 @@ func mustBuild(t *testing.T) string {
 	return bin
 }
 
-// TestBuiltins_Run plays the two small built-in scenarios against real node processes
+// TestBuiltins_Run plays the three small built-in scenarios against real node processes
 // and checks that every expectation held and no write was lost or applied twice.
 func TestBuiltins_Run(t *testing.T) {
 	if testing.Short() {
@@ -34,7 +34,7 @@ func TestBuiltins_Run(t *testing.T) {
 	testassets.ModelDir(t)
 	testassets.ONNXModelDir(t)
 	bin := mustBuild(t)
-	for _, name := range []string{"traveling-vip", "consent-scopes"} {
+	for _, name := range []string{"traveling-vip", "consent-scopes", "sister-house"} {
 		t.Run(name, func(t *testing.T) {
 			sc, err := Load(name)
 			if err != nil {
