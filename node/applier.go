@@ -215,8 +215,10 @@ func (a applier) WriteSnapshot(group string, snap *pebble.Snapshot, w io.Writer)
 	})
 }
 
-// Restore replaces the group's clients with a snapshot's.
-func (a applier) Restore(group string, batch *pebble.Batch, r io.Reader) error {
+// Restore replaces the group's clients with a snapshot's. It commits the deletion of the
+// scope's old clients before writing the snapshot's, because PutIn counts a client as new
+// only when it reads no record of her from the database.
+func (a applier) Restore(group string, batch *replicate.RestoreBatch, r io.Reader) error {
 	scope := groupScope(group)
 	var stale []string
 	err := a.n.store.EachIn(a.n.store.DB(), func(c *profile.Customer) error {
@@ -229,10 +231,16 @@ func (a applier) Restore(group string, batch *pebble.Batch, r io.Reader) error {
 		return err
 	}
 	for _, id := range stale {
-		if err := a.n.store.DeleteIn(batch, id); err != nil {
+		if err := a.n.store.DeleteIn(batch.Batch(), id); err != nil {
 			return err
 		}
 		a.n.engines.remove(id)
+		if err := batch.Flush(); err != nil {
+			return err
+		}
+	}
+	if err := batch.Commit(); err != nil {
+		return err
 	}
 	if err := a.restoreLines(batch, r); err != nil {
 		return err
@@ -240,13 +248,13 @@ func (a applier) Restore(group string, batch *pebble.Batch, r io.Reader) error {
 
 	// A snapshot installed after the leader purged its log may carry a forget this node
 	// never applied as a command: overwrite the write-ahead log as a forget does. Wait for
-	// replicate to commit the restored batch first, since a large batch holds the WAL it
-	// was written to until it is flushed.
+	// replicate to commit the last restored batch first, since a large batch holds the WAL
+	// it was written to until it is flushed.
 	time.AfterFunc(2*time.Second, func() { a.n.scrubWAL("snapshot installed") })
 	return nil
 }
 
-func (a applier) restoreLines(batch *pebble.Batch, r io.Reader) error {
+func (a applier) restoreLines(batch *replicate.RestoreBatch, r io.Reader) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
@@ -256,11 +264,11 @@ func (a applier) restoreLines(batch *pebble.Batch, r io.Reader) error {
 		}
 		switch {
 		case line.Tombstone != nil:
-			if err := a.n.store.PutTombstoneIn(batch, *line.Tombstone); err != nil {
+			if err := a.n.store.PutTombstoneIn(batch.Batch(), *line.Tombstone); err != nil {
 				return err
 			}
 		case line.Customer != nil:
-			err := a.n.store.PutIn(batch, line.Customer)
+			err := a.n.store.PutIn(batch.Batch(), line.Customer)
 			if errors.Is(err, profile.ErrForgotten) {
 				continue
 			}
@@ -270,6 +278,9 @@ func (a applier) restoreLines(batch *pebble.Batch, r io.Reader) error {
 			if err := a.n.engines.add(line.Customer.ID, line.Customer.Descriptors); err != nil {
 				return err
 			}
+		}
+		if err := batch.Flush(); err != nil {
+			return err
 		}
 	}
 	return sc.Err()

@@ -23,7 +23,11 @@ type Applier interface {
 	// WriteSnapshot writes the group's whole state, read from snap, to w.
 	WriteSnapshot(group string, snap *pebble.Snapshot, w io.Writer) error
 
-	// Restore replaces the group's state with the one WriteSnapshot wrote, writing into
-	// batch. It must read r to the end of its own data and no further data follows it.
-	Restore(group string, batch *pebble.Batch, r io.Reader) error
+	// Restore replaces the group's state with the one WriteSnapshot wrote. It writes each
+	// record into batch.Batch() and then calls batch.Flush, which commits the batch once it
+	// has grown past 16 MiB. A restore that fails or is cut by a crash can thus leave part of its writes
+	// committed, and the next Restore of the group runs over that partial state. Restore must
+	// therefore delete all of the group's old state, not only the records the snapshot lacks.
+	// It must read r to the end of its own data and no further data follows it.
+	Restore(group string, batch *RestoreBatch, r io.Reader) error
 }

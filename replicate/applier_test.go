@@ -19,6 +19,9 @@ type testApplier struct {
 	db *pebble.DB
 	// calls counts Apply calls on this node, including rejected ones.
 	calls atomic.Int64
+	// restoreCommits counts the Flush calls in Restore that committed the batch: the batch
+	// was empty afterwards and the record just written was in the database.
+	restoreCommits atomic.Int64
 }
 
 var errForgotten = errors.New("client forgotten")
@@ -97,9 +100,9 @@ func writeChunk(w io.Writer, b []byte) {
 	w.Write(b)
 }
 
-func (a *testApplier) Restore(group string, batch *pebble.Batch, r io.Reader) error {
+func (a *testApplier) Restore(group string, batch *RestoreBatch, r io.Reader) error {
 	prefix := []byte("state/" + group + "/")
-	batch.DeleteRange(prefix, prefixEnd(prefix), nil)
+	batch.Batch().DeleteRange(prefix, prefixEnd(prefix), nil)
 
 	br := bufio.NewReader(r)
 	for {
@@ -114,7 +117,13 @@ func (a *testApplier) Restore(group string, batch *pebble.Batch, r io.Reader) er
 		if err != nil {
 			return err
 		}
-		batch.Set(key, value, nil)
+		batch.Batch().Set(key, value, nil)
+		if err := batch.Flush(); err != nil {
+			return err
+		}
+		if batch.Batch().Empty() && a.has(key) {
+			a.restoreCommits.Add(1)
+		}
 	}
 }
 

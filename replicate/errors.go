@@ -17,6 +17,12 @@ var ErrRejected = errors.New("command rejected")
 // so the forwarding node should look up the leader again and retry.
 var ErrNotLeader = errors.New("not the group leader")
 
+// ErrPartialState is returned by Open when a snapshot restore of the group was interrupted and
+// the snapshot store holds no snapshot to restore again, and by the state machine's Snapshot
+// while a restore is unfinished. The group's state then contains part of the old state and
+// part of a snapshot.
+var ErrPartialState = errors.New("group state partial after an interrupted snapshot restore")
+
 // ErrClosed is returned by a Group's methods after Close.
 var ErrClosed = errors.New("group closed")
 

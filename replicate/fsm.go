@@ -26,6 +26,13 @@ type fsm struct {
 
 	// purge receives a signal, without blocking, after a forget or a snapshot install.
 	purge chan struct{}
+
+	// restoreLimit is the batch size in bytes at which Restore commits, RestoreBatch's limit.
+	restoreLimit int
+
+	// partial is true while rep/<group>/restoring exists: a restore has started and not
+	// finished, so the state holds part of a snapshot.
+	partial atomic.Bool
 }
 
 var _ raft.BatchingFSM = (*fsm)(nil)
@@ -48,6 +55,8 @@ func newFSM(db *pebble.DB, group string, applier Applier, logger *slog.Logger) (
 		applier: applier,
 		logger:  logger,
 		purge:   make(chan struct{}, 1),
+
+		restoreLimit: defaultRestoreBatchBytes,
 	}
 
 	applied, err := f.readApplied()
@@ -55,6 +64,12 @@ func newFSM(db *pebble.DB, group string, applier Applier, logger *slog.Logger) (
 		return nil, err
 	}
 	f.applied.Store(applied)
+
+	_, partial, err := readRestoring(db, group)
+	if err != nil {
+		return nil, err
+	}
+	f.partial.Store(partial)
 
 	return f, nil
 }

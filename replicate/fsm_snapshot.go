@@ -2,9 +2,7 @@ package replicate
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 
@@ -18,8 +16,13 @@ import (
 var snapshotMagic = []byte("omrep\x01")
 
 // Snapshot captures the state at the current applied index. It only opens a Pebble snapshot;
-// Persist does the reading while Apply goes on.
+// Persist does the reading while Apply goes on. It fails while a restore is unfinished,
+// because the state then holds part of the old state and part of a snapshot.
 func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
+	if f.partial.Load() {
+		return nil, fmt.Errorf("snapshot %s: %w", f.group, ErrPartialState)
+	}
+
 	return &fsmSnapshot{fsm: f, snap: f.db.NewSnapshot(), applied: f.applied.Load()}, nil
 }
 
@@ -90,99 +93,4 @@ func (s *fsmSnapshot) writeOutcomes(bw *bufio.Writer) error {
 // Release closes the Pebble snapshot, which lets compactions drop the data it pinned.
 func (s *fsmSnapshot) Release() {
 	_ = s.snap.Close()
-}
-
-// Restore replaces the group's state, command outcomes and applied index with a snapshot's,
-// in one synced batch.
-func (f *fsm) Restore(rc io.ReadCloser) error {
-	defer rc.Close()
-
-	br := bufio.NewReader(rc)
-	applied, err := readSnapshotHeader(br)
-	if err != nil {
-		return fmt.Errorf("restore %s: %w", f.group, err)
-	}
-
-	batch := f.db.NewBatch()
-	defer batch.Close()
-
-	prefix := idsPrefix(f.group)
-	if err := batch.DeleteRange(prefix, prefixEnd(prefix), nil); err != nil {
-		return fmt.Errorf("restore %s: clear command ids: %w", f.group, err)
-	}
-
-	if err := f.readOutcomes(br, batch); err != nil {
-		return fmt.Errorf("restore %s: %w", f.group, err)
-	}
-
-	if err := f.applier.Restore(f.group, batch, br); err != nil {
-		return fmt.Errorf("restore %s: applier state: %w", f.group, err)
-	}
-
-	if err := batch.Set(appliedKey(f.group), binary.BigEndian.AppendUint64(nil, applied),
-		nil); err != nil {
-		return fmt.Errorf("restore %s: applied index: %w", f.group, err)
-	}
-
-	if err := batch.Commit(pebble.Sync); err != nil {
-		return fmt.Errorf("restore %s: commit: %w", f.group, err)
-	}
-
-	f.applied.Store(applied)
-	f.signalPurge()
-	f.logger.Info("restored snapshot", "applied_index", applied)
-
-	return nil
-}
-
-func readSnapshotHeader(br *bufio.Reader) (uint64, error) {
-	header := make([]byte, len(snapshotMagic)+8)
-	if _, err := io.ReadFull(br, header); err != nil {
-		return 0, fmt.Errorf("read snapshot header: %w", err)
-	}
-
-	if !bytes.Equal(header[:len(snapshotMagic)], snapshotMagic) {
-		return 0, errors.New("invalid snapshot: unknown format")
-	}
-
-	return binary.BigEndian.Uint64(header[len(snapshotMagic):]), nil
-}
-
-func (f *fsm) readOutcomes(br *bufio.Reader, batch *pebble.Batch) error {
-	for {
-		id, err := readSnapshotField(br)
-		if err != nil {
-			return fmt.Errorf("read command id: %w", err)
-		}
-		if len(id) == 0 {
-			return nil
-		}
-
-		value, err := readSnapshotField(br)
-		if err != nil {
-			return fmt.Errorf("read outcome of command %s: %w", id, err)
-		}
-
-		if err := batch.Set(idKey(f.group, string(id)), value, nil); err != nil {
-			return fmt.Errorf("store outcome of command %s: %w", id, err)
-		}
-	}
-}
-
-// maxSnapshotField bounds one id or outcome, so a corrupt length cannot allocate gigabytes.
-const maxSnapshotField = 1 << 20
-
-func readSnapshotField(br *bufio.Reader) ([]byte, error) {
-	n, err := binary.ReadUvarint(br)
-	if err != nil {
-		return nil, err
-	}
-	if n > maxSnapshotField {
-		return nil, fmt.Errorf("invalid snapshot: field of %d bytes", n)
-	}
-
-	field := make([]byte, n)
-	_, err = io.ReadFull(br, field)
-
-	return field, err
 }

@@ -82,7 +82,12 @@ func (g *Group) openState() error {
 		return err
 	}
 
-	if err := g.catchUpWithSnapshot(); err != nil {
+	if g.fsm.partial.Load() {
+		err = g.checkRestoreRedo(dir)
+	} else {
+		err = g.catchUpWithSnapshot()
+	}
+	if err != nil {
 		return err
 	}
 
@@ -119,13 +124,39 @@ func (g *Group) catchUpWithSnapshot() error {
 	return g.fsm.Restore(source)
 }
 
+// checkRestoreRedo handles a restore marker found at Open: a snapshot restore committed part
+// of its batches and then failed or was cut by a crash. Raft persists a snapshot before it
+// calls Restore, so the snapshot store holds it, and startRaft has raft restore it again.
+// Without a stored snapshot the partial state cannot be repaired here, so Open fails.
+func (g *Group) checkRestoreRedo(dir string) error {
+	interrupted, _, err := readRestoring(g.cfg.DB, g.cfg.Name)
+	if err != nil {
+		return err
+	}
+
+	metas, err := g.snaps.List()
+	if err != nil {
+		return fmt.Errorf("list snapshots of %s: %w", g.cfg.Name, err)
+	}
+	if len(metas) == 0 {
+		return fmt.Errorf("open %s: %w at snapshot index %d, and no snapshot found in %s "+
+			"to restore again", g.cfg.Name, ErrPartialState, interrupted, dir)
+	}
+
+	g.logger.Warn("snapshot restore was interrupted, restoring the latest snapshot again",
+		"interrupted_index", interrupted, "snapshot_index", metas[0].Index)
+
+	return nil
+}
+
 // startRaft bootstraps when asked and needed, then starts raft. The state machine lives in
-// Pebble, so raft must not restore the latest snapshot over it on start.
+// Pebble, so raft must not restore the latest snapshot over it on start, unless a restore was
+// interrupted and left the state partial.
 func (g *Group) startRaft() error {
 	rc := g.cfg.Raft
 	rc.LocalID = g.cfg.LocalID
 	rc.Logger = newRaftLogger(g.logger)
-	rc.NoSnapshotRestoreOnStart = true
+	rc.NoSnapshotRestoreOnStart = !g.fsm.partial.Load()
 
 	trans := wrapTransport(g.cfg.Transport, g.progress)
 

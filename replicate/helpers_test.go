@@ -110,9 +110,16 @@ func (c *testCluster) mustAddNode(region string) *testNode {
 func (c *testCluster) mustOpen(n *testNode, bootstrap bool) {
 	c.t.Helper()
 
+	if err := c.open(n, bootstrap); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// open is mustOpen returning the error. When the group fails to open, it closes the database.
+func (c *testCluster) open(n *testNode, bootstrap bool) error {
 	db, err := pebble.Open(filepath.Join(n.dir, "pebble"), &pebble.Options{Logger: quietLogger{}})
 	if err != nil {
-		c.t.Fatalf("open pebble of %s: %v", n.id, err)
+		return fmt.Errorf("open pebble of %s: %w", n.id, err)
 	}
 	n.db = db
 	n.applier = &testApplier{db: db}
@@ -139,12 +146,16 @@ func (c *testCluster) mustOpen(n *testNode, bootstrap bool) {
 		Logger:      testLogger().With("node", n.id),
 	})
 	if err != nil {
-		c.t.Fatalf("open group on %s: %v", n.id, err)
+		n.group = nil
+		_ = db.Close()
+		return fmt.Errorf("open group on %s: %w", n.id, err)
 	}
 
 	c.net.mu.Lock()
 	c.net.groups[n.id] = n.group
 	c.net.mu.Unlock()
+
+	return nil
 }
 
 func (c *testCluster) connect(n *testNode) {

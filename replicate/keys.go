@@ -15,6 +15,7 @@ import (
 //	rep/<group>/ids/<command id>                   outcome of each applied command
 //	rep/<group>/forgot                             index of the last applied forget
 //	rep/<group>/purged                             snapshot index of the last purge
+//	rep/<group>/restoring                          index of a snapshot restore not yet finished
 //	outbox/<group>/<seq, 8 bytes big-endian>       commands waiting for the leader
 
 func logPrefix(group string) []byte    { return []byte("raft/" + group + "/log/") }
@@ -24,6 +25,7 @@ func outboxPrefix(group string) []byte { return []byte("outbox/" + group + "/") 
 func appliedKey(group string) []byte   { return []byte("rep/" + group + "/applied") }
 func forgotKey(group string) []byte    { return []byte("rep/" + group + "/forgot") }
 func purgedKey(group string) []byte    { return []byte("rep/" + group + "/purged") }
+func restoringKey(group string) []byte { return []byte("rep/" + group + "/restoring") }
 
 func idKey(group, id string) []byte {
 	return append(idsPrefix(group), id...)
