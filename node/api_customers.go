@@ -2,10 +2,8 @@ package node
 
 import (
 	"errors"
-	"maps"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/omotenashi/omotenashi/node/catalog"
@@ -60,6 +58,9 @@ func customerFromForm(fields map[string]string, takenBy string) (*profile.Custom
 	}
 	scope, err := profile.ParseScope(fields["consent"])
 	if err != nil {
+		return nil, err
+	}
+	if err := profile.ValidateLanguage(fields["language"]); err != nil {
 		return nil, err
 	}
 
@@ -181,6 +182,10 @@ func (n *Node) handleAddPhotos(w http.ResponseWriter, r *http.Request) {
 }
 
 func (n *Node) handleRecordVisit(w http.ResponseWriter, r *http.Request) {
+	key, done := n.beginRequest(w, r, OpRecordVisit, "record-visit")
+	if done {
+		return
+	}
 	var v profile.Visit
 	if err := decodeJSON(r.Body, &v); err != nil {
 		n.fail(w, r, err)
@@ -191,7 +196,8 @@ func (n *Node) handleRecordVisit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v = fillVisit(v, n.cfg.StoreName, actor(r))
-	n.respondUpdate(w, r, "record-visit", n.writeRequest(r, OpRecordVisit, v))
+	n.respondUpdate(w, r, "record-visit",
+		n.writeOnce(r, r.PathValue("id"), OpRecordVisit, v, key))
 }
 
 func fillVisit(v profile.Visit, store, assistant string) profile.Visit {
@@ -214,13 +220,17 @@ func fillVisit(v profile.Visit, store, assistant string) profile.Visit {
 // completed from it: the item's name, its price when none is given and its currency when
 // none is given. A purchase of a catalogue item counts as a sale of this boutique.
 func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
+	key, done := n.beginRequest(w, r, OpRecordPurchase, "record-purchase")
+	if done {
+		return
+	}
 	var req purchaseRequest
 	if err := decodeJSON(r.Body, &req); err != nil {
 		n.fail(w, r, err)
 		return
 	}
 	it, known := n.catalogItem(req.SKU)
-	p, err := req.purchase(it, known)
+	p, err := req.purchase(it, known, n.cfg.StoreName)
 	if err != nil {
 		n.fail(w, r, err)
 		return
@@ -239,14 +249,8 @@ func (n *Node) handleRecordPurchase(w http.ResponseWriter, r *http.Request) {
 		p.Assistant = actor(r)
 	}
 
-	err = n.writeRequest(r, OpRecordPurchase, p)
-	if known && (err == nil || errors.Is(err, ErrPending)) {
-		n.countSale(p.SKU)
-		if p.Store == n.cfg.StoreName {
-			n.takeFromStock(it, p.Size)
-		}
-	}
-	n.respondUpdate(w, r, "record-purchase", err)
+	n.respondUpdate(w, r, "record-purchase",
+		n.writeOnce(r, r.PathValue("id"), OpRecordPurchase, p, key))
 }
 
 // handleRecordInquiry records an inquiry; an SKU of the catalogue without an item name
@@ -263,6 +267,10 @@ func (n *Node) handleAddWish(w http.ResponseWriter, r *http.Request) {
 // recordInquiry records the inquiry of the request body, marked as a wish when wish is
 // set.
 func (n *Node) recordInquiry(w http.ResponseWriter, r *http.Request, wish bool) {
+	key, done := n.beginRequest(w, r, OpRecordInquiry, "record-inquiry")
+	if done {
+		return
+	}
 	var q profile.Inquiry
 	if err := decodeJSON(r.Body, &q); err != nil {
 		n.fail(w, r, err)
@@ -289,7 +297,8 @@ func (n *Node) recordInquiry(w http.ResponseWriter, r *http.Request, wish bool) 
 	if q.Assistant == "" {
 		q.Assistant = actor(r)
 	}
-	n.respondUpdate(w, r, "record-inquiry", n.writeRequest(r, OpRecordInquiry, q))
+	n.respondUpdate(w, r, "record-inquiry",
+		n.writeOnce(r, r.PathValue("id"), OpRecordInquiry, q, key))
 }
 
 // itemName returns the name of the item sku in this boutique's catalogue, or else in the
@@ -322,46 +331,11 @@ func (n *Node) catalogItem(sku string) (catalog.Item, bool) {
 	return it, true
 }
 
-// countSale adds one sale of sku to the boutique's sales, which rank suggestions; a
-// failure is logged, since the purchase itself is recorded.
-// takeFromStock lowers this boutique's stock of a sold item by one piece: in the size she
-// took when stock is counted per size, else the total. Stock already at zero stays there,
-// because the till may have sold a piece the last import did not count.
-//
-// NOTE: it reads the stock, then writes it, so two sales of one item at the same moment
-// may lower it by one piece only. The next catalogue import corrects it.
-func (n *Node) takeFromStock(it catalog.Item, size string) {
-	cat := n.catalog()
-	here := cat.Boutique()
-	counts := it.SizeStock[here]
-	var err error
-	switch {
-	case len(counts) > 0 && size == "":
-		n.log.Debug("sale without a size left the stock per size as it was", "sku", it.SKU)
-		return
-	case len(counts) > 0:
-		left := maps.Clone(counts)
-		for s, c := range left {
-			if strings.EqualFold(s, size) && c > 0 {
-				left[s] = c - 1
-			}
-		}
-		_, err = cat.SetSizeStock(it.SKU, left)
-	case it.StockAt(here) > 0:
-		_, err = cat.SetStock(it.SKU, it.StockAt(here)-1)
-	}
-	if err != nil {
-		n.log.Error("lowering the stock after a sale failed", "sku", it.SKU, "error", err)
-	}
-}
-
-func (n *Node) countSale(sku string) {
-	if err := n.catalog().RecordSale(sku); err != nil {
-		n.log.Error("count sale failed", "sku", sku, "error", err)
-	}
-}
-
 func (n *Node) handleAddNote(w http.ResponseWriter, r *http.Request) {
+	key, done := n.beginRequest(w, r, OpAddNote, "add-note")
+	if done {
+		return
+	}
 	note, err := profile.DecodeNote(r.Body)
 	if err == nil {
 		err = checkNotFuture("at", note.At)
@@ -376,7 +350,7 @@ func (n *Node) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	if note.Author == "" {
 		note.Author = actor(r)
 	}
-	n.respondUpdate(w, r, "add-note", n.writeRequest(r, OpAddNote, note))
+	n.respondUpdate(w, r, "add-note", n.writeOnce(r, r.PathValue("id"), OpAddNote, note, key))
 }
 
 func (n *Node) handleSetPreferences(w http.ResponseWriter, r *http.Request) {

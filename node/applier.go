@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -85,7 +84,19 @@ func (a applier) Apply(group string, batch *pebble.Batch, cmd replicate.Command)
 	if err := store.PutIn(batch, c); err != nil {
 		return err
 	}
+	if p, ok := newPurchase(cmd); ok {
+		a.n.afterPurchase(p)
+	}
 	return a.n.engines.add(c.ID, newDescriptors(cmd))
+}
+
+// newPurchase returns the purchase an OpRecordPurchase command records.
+func newPurchase(cmd replicate.Command) (profile.Purchase, bool) {
+	var p profile.Purchase
+	if cmd.Op != OpRecordPurchase || json.Unmarshal(cmd.Payload, &p) != nil {
+		return p, false
+	}
+	return p, true
 }
 
 // enroll creates a client from an OpEnroll command.
@@ -173,8 +184,8 @@ func changeCustomer(c *profile.Customer, cmd replicate.Command) error {
 	if err != nil {
 		return fmt.Errorf("decode %s payload: %w", cmd.Op, err)
 	}
-	if key, ok := strings.CutPrefix(cmd.ID, requestCommandPrefix); ok {
-		c.AddRequest(key)
+	if entry, ok := keyFromCommandID(cmd.ID); ok {
+		c.AddRequest(entry)
 	}
 	return nil
 }

@@ -40,6 +40,10 @@ type Node struct {
 
 	mesh *meshNode // nil when the node runs alone
 
+	// stockMu orders the reads and writes of this boutique's stock after sales, so that
+	// sales of one item at the same moment each take their piece.
+	stockMu sync.Mutex
+
 	// imageSlots bounds the photos analyzed at once, and so the memory their pixels take.
 	imageSlots chan struct{}
 

@@ -275,3 +275,38 @@ func TestPage_SuggestsRestockedInquiry(t *testing.T) {
 		t.Errorf("consent reads %q, want her scope and since when", consent)
 	}
 }
+
+// TestPage_DoubleTapRecordsOnce submits the purchase form twice in a row, as a double tap
+// would, and checks that one purchase is stored.
+func TestPage_DoubleTapRecordsOnce(t *testing.T) {
+	ctx := newBrowser(t)
+	tn := mustStartNode(t, nil)
+	tn.mustImportCatalog(t, "text/csv", boutiqueCSV)
+	id := tn.mustEnroll(t, "Claire Dubois", map[string][]byte{
+		"claire.jpg": sampleCrop(t, tn, "sample1.jpg"),
+	})
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
+		t.Fatalf("open staff page: %v", err)
+	}
+	mustDo(t, ctx, "search her", chromedp.Click(`#tab-clients`),
+		chromedp.SendKeys(`#q`, "Claire"), chromedp.Click(`#search button`))
+	waitFor(t, ctx, `document.querySelector(".hit") !== null`, 10*time.Second)
+	mustDo(t, ctx, "open her page", chromedp.Evaluate[chromedp.Void](
+		`document.querySelector(".hit").click()`))
+	waitFor(t, ctx, `document.querySelector("form[data-kind=purchase]") !== null`,
+		10*time.Second)
+	mustDo(t, ctx, "tap Record twice",
+		chromedp.SendKeys(`form[data-kind=purchase] input[name=sku]`, "BAG-001"),
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			const f = document.querySelector("form[data-kind=purchase]");
+			f.requestSubmit(); f.requestSubmit();
+		})()`))
+	waitFor(t, ctx, `(document.querySelector("#client")?.innerText || "")`+
+		`.includes("Pearl-embroidered evening bag")`, 10*time.Second)
+	time.Sleep(time.Second) // time for a second request to land
+
+	if n := tn.purchaseCount(t, id); n != 1 {
+		t.Errorf("%d purchases stored from a double tap, want 1", n)
+	}
+}

@@ -35,14 +35,22 @@ type purchaseRequest struct {
 
 // purchase turns the request into a purchase, completing it from the catalogue item it,
 // when known: the item's name, its price when none is given, and its currency when none
-// is given. Without a catalogue item, the price and a currency are required. The
-// currency must be an ISO 4217 code.
-func (req purchaseRequest) purchase(it catalog.Item, known bool) (profile.Purchase, error) {
+// is given. Without a catalogue item, the price and a currency are required. The price
+// must suit the currency as in a catalogue import. A sale at here, this boutique, of an
+// item whose stock here is counted per size must name the size.
+func (req purchaseRequest) purchase(it catalog.Item, known bool,
+	here string) (profile.Purchase, error) {
+
 	p := profile.Purchase{At: req.At, SKU: req.SKU, Item: req.Item, Currency: req.Currency,
 		Store: req.Store, Assistant: req.Assistant, Size: strings.TrimSpace(req.Size)}
 	if known && p.Size != "" && !it.HasSize([]string{p.Size}) {
 		return p, badRequest("size %q: %s comes in %s", p.Size, it.SKU,
 			strings.Join(it.Sizes, ", "))
+	}
+	soldHere := p.Store == "" || p.Store == here
+	if known && soldHere && p.Size == "" && len(it.SizeStock[here]) > 0 {
+		return p, badRequest("size is missing: %s is counted per size here (%s), so say "+
+			"which size she took", it.SKU, strings.Join(it.Sizes, ", "))
 	}
 	if known && p.Item == "" {
 		p.Item = it.Name
@@ -70,9 +78,8 @@ func (req purchaseRequest) purchase(it catalog.Item, known bool) (profile.Purcha
 	if p.Currency == "" {
 		return p, badRequest("currency is missing: give it with the price, such as EUR")
 	}
-	if !catalog.IsCurrency(p.Currency) {
-		return p, badRequest("currency %q is not an ISO 4217 code such as EUR or JPY",
-			p.Currency)
+	if err := catalog.ValidatePrice(p.Price, p.Currency); err != nil {
+		return p, badRequest("%s", strings.TrimPrefix(err.Error(), catalog.ErrInvalid.Error()+": "))
 	}
 	return p, checkNotFuture("at", p.At)
 }

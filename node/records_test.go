@@ -2,6 +2,8 @@ package node
 
 import (
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +41,9 @@ func TestAPI_PurchaseBodies(t *testing.T) {
 		{"not an ISO 4217 currency", `{"sku":"BAG-001","price":100,"currency":"XYZ"}`,
 			400, 0, ""},
 		{"a price as text", `{"sku":"BAG-001","price":"4 200"}`, 400, 0, ""},
+		{"three decimals in euros", `{"sku":"BAG-001","price":12.345}`, 400, 0, ""},
+		{"decimals in yen", `{"sku":"BAG-001","price":1.5,"currency":"JPY"}`, 400, 0, ""},
+		{"a price of 1e300", `{"sku":"BAG-001","price":1e300}`, 400, 0, ""},
 		{"a negative price", `{"sku":"BAG-001","price":-1}`, 400, 0, ""},
 		{"dated two days ahead", `{"sku":"BAG-001","at":"` + tomorrow + `"}`, 400, 0, ""},
 	}
@@ -111,6 +116,7 @@ func TestAPI_SaleLowersStock(t *testing.T) {
 	tn.mustCall(t, http.StatusCreated, "POST", path, `{"sku":"SHO-010","size":"38"}`)
 	tn.mustCall(t, http.StatusCreated, "POST", path, `{"sku":"JEW-001","store":"Paris"}`)
 	tn.mustCall(t, http.StatusBadRequest, "POST", path, `{"sku":"SHO-010","size":"41"}`)
+	tn.mustCall(t, http.StatusBadRequest, "POST", path, `{"sku":"SHO-010"}`)
 
 	cat := tn.catalog()
 	cases := []struct {
@@ -134,5 +140,43 @@ func TestAPI_SaleLowersStock(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s %s: %d left, want %d", tc.sku, tc.size, got, tc.want)
 		}
+	}
+}
+
+// TestAPI_ParallelSales records ten sales of one item at once and checks that each took
+// its piece.
+func TestAPI_ParallelSales(t *testing.T) {
+	tn := mustStartNode(t, nil)
+	tn.mustImportCatalog(t, "text/csv", boutiqueCSV)
+	tn.mustCall(t, http.StatusOK, "PUT", "/v1/catalog/BAG-001/stock", `{"stock":20}`)
+	id := tn.mustEnroll(t, "Aiko Tanaka", map[string][]byte{
+		"a.jpg": testassets.ReadFile(t, "../vision/testdata/face.jpg"),
+	})
+
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			status, data := tn.call(t, "POST", "/v1/customers/"+id+"/purchases",
+				"application/json", strings.NewReader(`{"sku":"BAG-001"}`))
+			if status != http.StatusCreated {
+				t.Errorf("purchase: %d %s", status, data)
+			}
+		})
+	}
+	wg.Wait()
+
+	it, err := tn.catalog().Get("BAG-001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left := it.StockAt(tn.catalog().Boutique()); left != 10 {
+		t.Errorf("%d left after 10 sales of 20, want 10", left)
+	}
+	sales, err := tn.catalog().Sales()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sales["BAG-001"] != 10 {
+		t.Errorf("%d sales counted, want 10", sales["BAG-001"])
 	}
 }

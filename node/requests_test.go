@@ -54,6 +54,8 @@ func TestAPI_RequestKeys(t *testing.T) {
 		{"no key records twice", "/notes", "", `{"text":"Ask for Inès."}`, 201, 201},
 		{"the same key on another route is another request", "/inquiries", "till-42-0001",
 			`{"sku":"BAG-001"}`, 201, 200},
+		{"a retry for an item this boutique lacks", "/purchases", "till-42-0002",
+			`{"sku":"ELSEWHERE-1","price":80,"currency":"EUR"}`, 201, 200},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,9 +76,9 @@ func TestAPI_RequestKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Purchases) != 1 || len(c.Inquiries) != 3 || len(c.Notes) != 3 ||
+	if len(c.Purchases) != 2 || len(c.Inquiries) != 3 || len(c.Notes) != 3 ||
 		len(c.Visits) != 1 {
-		t.Errorf("recorded %d purchases, %d inquiries, %d notes, %d visits; want 1, 3, 3, 1",
+		t.Errorf("recorded %d purchases, %d inquiries, %d notes, %d visits; want 2, 3, 3, 1",
 			len(c.Purchases), len(c.Inquiries), len(c.Notes), len(c.Visits))
 	}
 	sales, err := tn.catalog().Sales()
@@ -89,5 +91,8 @@ func TestAPI_RequestKeys(t *testing.T) {
 
 	if got, _ := send("/notes", strings.Repeat("k", 201), `{"text":"x"}`); got != 400 {
 		t.Errorf("a key of 201 characters: %d, want 400", got)
+	}
+	if got, _ := send("/notes", "tablet-7-c", `{"text":"Another note."}`); got != 422 {
+		t.Errorf("a key used again with another body: %d, want 422", got)
 	}
 }

@@ -77,33 +77,33 @@ func (n *Node) write(ctx context.Context, id, op string, payload any) error {
 // client returns errReplayed and changes nothing. For a replicated client, the key makes
 // the command's id, so the group applies a replay sent through another boutique once
 // too. An empty key is a plain write.
-func (n *Node) writeOnce(r *http.Request, id, op string, payload any, key string) error {
-	if key == "" {
+func (n *Node) writeOnce(r *http.Request, id, op string, payload any, key requestKey) error {
+	if key.key == "" {
 		return n.write(r.Context(), id, op, payload)
 	}
 	c, err := n.store.Get(id)
 	if err != nil {
 		return err
 	}
-	if c.HasRequest(key) {
-		return errReplayed
-	}
 	if g := n.groupOf(c.Consent.Scope); g != nil {
-		return n.submitAs(r.Context(), g, requestCommandPrefix+key, op, id, payload)
+		return n.submitAs(r.Context(), g, key.commandID(), op, id, payload)
 	}
 
 	data, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", op, err)
 	}
-	cmd := replicate.Command{ID: requestCommandPrefix + key, Op: op, CustomerID: id,
-		At: now(), Payload: data}
+	cmd := replicate.Command{ID: key.commandID(), Op: op, CustomerID: id, At: now(),
+		Payload: data}
 	_, err = n.store.Update(id, func(c *profile.Customer) error {
-		if c.HasRequest(key) {
+		if _, seen := c.RequestBody(key.key); seen {
 			return errReplayed
 		}
 		return changeCustomer(c, cmd)
 	})
+	if p, ok := newPurchase(cmd); ok && err == nil {
+		n.afterPurchase(p)
+	}
 	return err
 }
 
@@ -113,7 +113,11 @@ func (n *Node) writeLocal(id, op string, payload any) error {
 	case profile.Visit:
 		return n.store.RecordVisit(id, p)
 	case profile.Purchase:
-		return n.store.RecordPurchase(id, p)
+		if err := n.store.RecordPurchase(id, p); err != nil {
+			return err
+		}
+		n.afterPurchase(p)
+		return nil
 	case profile.Inquiry:
 		return n.store.RecordInquiry(id, p)
 	case profile.Preferences:

@@ -17,6 +17,20 @@ import (
 // currency of few units to the euro, such as a price typed 100 times too high in EUR.
 const MaxPrice = 1_000_000_000_000
 
+// ValidatePrice checks a price in a currency as an import does: a finite number from zero
+// to MaxPrice, an ISO 4217 currency, and no more decimals than the currency has. It wraps
+// ErrInvalid.
+func ValidatePrice(price float64, currency string) error {
+	if err := checkPrice(price); err != nil {
+		return err
+	}
+	if !IsCurrency(currency) {
+		return fmt.Errorf("%w: currency %q is not an ISO 4217 code such as EUR or JPY",
+			ErrInvalid, currency)
+	}
+	return checkDecimals(price, currency)
+}
+
 // checkPrice checks that price is a finite number from zero to MaxPrice. It wraps
 // ErrInvalid.
 func checkPrice(price float64) error {

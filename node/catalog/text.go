@@ -34,10 +34,12 @@ func checkText(field, value string) error {
 }
 
 // isBidiControl reports whether r is one of the explicit directional embeddings and
-// overrides (U+202A to U+202E) or isolates (U+2066 to U+2069). They are format characters,
-// so unicode.IsControl misses them, and they reorder how the text around them is shown.
+// overrides (U+202A to U+202E), isolates (U+2066 to U+2069) or marks (U+200E, U+200F,
+// U+061C), or a line or paragraph separator (U+2028, U+2029). unicode.IsControl misses
+// them, and they reorder or break how the text around them is shown.
 func isBidiControl(r rune) bool {
-	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
+	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' ||
+		r == '\u200e' || r == '\u200f' || r == '\u061c' || r == '\u2028' || r == '\u2029'
 }
 
 // quoteShort returns s quoted as Go does, cut to maxQuotedBytes at a character boundary

@@ -60,6 +60,10 @@ func ValidateSKU(sku string) error {
 		return fmt.Errorf("%w: sku %.20q… is longer than %d bytes", ErrInvalid, sku,
 			MaxSKUBytes)
 	}
+	if strings.Trim(sku, ".") == "" {
+		return fmt.Errorf("%w: sku %q is only dots, which a URL path cannot carry",
+			ErrInvalid, sku)
+	}
 	for _, r := range sku {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
 			r == '-' || r == '_' || r == '.'

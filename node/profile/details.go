@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 // MaxImportantDates is the maximum number of important dates a client can have.
@@ -63,7 +65,24 @@ func ValidateDetails(d Details) error {
 	if err := checkFields(fields, MaxNameRunes); err != nil {
 		return err
 	}
+	if err := ValidateLanguage(d.Language); err != nil {
+		return err
+	}
 	return validateImportantDates(d.ImportantDates)
+}
+
+// ValidateLanguage checks that a client's language is empty or a known BCP 47 tag, such
+// as ja, en-GB or zh-Hant. Only new input is checked: profiles stored before the check
+// may hold free text, and Validate accepts it so that they stay writable.
+func ValidateLanguage(tag string) error {
+	if tag == "" {
+		return nil
+	}
+	if _, err := language.Parse(tag); err != nil {
+		return fmt.Errorf("%w: language %q is not a language tag such as ja, en-GB or "+
+			"zh-Hant", ErrInvalid, tag)
+	}
+	return nil
 }
 
 func validateImportantDates(dates []ImportantDate) error {

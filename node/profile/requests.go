@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // MaxRequestKeys is the number of request keys a client keeps. A retry that arrives after
@@ -12,15 +13,21 @@ const MaxRequestKeys = 100
 // maxRequestKeyBytes bounds one stored key, a hash in hexadecimal.
 const maxRequestKeyBytes = 64
 
-// HasRequest reports whether a write with request key was already recorded for her.
-func (c *Customer) HasRequest(key string) bool {
-	return slices.Contains(c.RequestKeys, key)
+// RequestBody returns the body hash recorded with a request key, and whether a write with
+// that key was recorded for her. An entry is "KEY:BODY".
+func (c *Customer) RequestBody(key string) (string, bool) {
+	for _, e := range c.RequestKeys {
+		if k, body, ok := strings.Cut(e, ":"); ok && k == key {
+			return body, true
+		}
+	}
+	return "", false
 }
 
-// AddRequest records that the write with request key was applied, dropping the oldest
-// key past MaxRequestKeys.
-func (c *Customer) AddRequest(key string) {
-	c.RequestKeys = append(c.RequestKeys, key)
+// AddRequest records the entry "KEY:BODY" of an applied write, dropping the oldest entry
+// past MaxRequestKeys.
+func (c *Customer) AddRequest(entry string) {
+	c.RequestKeys = append(c.RequestKeys, entry)
 	if extra := len(c.RequestKeys) - MaxRequestKeys; extra > 0 {
 		c.RequestKeys = slices.Delete(c.RequestKeys, 0, extra)
 	}

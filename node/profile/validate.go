@@ -220,15 +220,17 @@ func checkText(field, value string, maxRunes int) error {
 	return nil
 }
 
-// checkControls rejects control characters, and the bidirectional controls that can make
-// text read backwards on the staff page (U+202A to U+202E, U+2066 to U+2069). Line
-// breaks and tabs are allowed when lines is set.
+// checkControls rejects control characters, the bidirectional controls that can make text
+// read backwards on the staff page (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F,
+// U+061C) and the line and paragraph separators U+2028 and U+2029. Line breaks and tabs
+// are allowed when lines is set.
 func checkControls(field, value string, lines bool) error {
 	for _, r := range value {
 		if lines && (r == '\n' || r == '\r' || r == '\t') {
 			continue
 		}
-		bidi := r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+		bidi := r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 ||
+			r == 0x200e || r == 0x200f || r == 0x061c || r == 0x2028 || r == 0x2029
 		if unicode.IsControl(r) || bidi {
 			return fmt.Errorf("%w: %s contains the control character %U", ErrInvalid,
 				field, r)

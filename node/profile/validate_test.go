@@ -27,6 +27,10 @@ func TestValidate_Customer(t *testing.T) {
 		{"note with lines and a tab", func(c *Customer) {
 			c.Notes = []Note{{Text: "Prefers mornings.\n\tAsk for Inès.", Author: "x"}}
 		}, nil},
+		{"name with a line separator", func(c *Customer) { c.Name = "Aiko\u2028Tanaka" },
+			ErrInvalid},
+		{"name with a right-to-left mark", func(c *Customer) { c.Name = "Aiko\u200f" },
+			ErrInvalid},
 		{"note with BEL", func(c *Customer) {
 			c.Notes = []Note{{Text: "ring\a", Author: "x"}}
 		}, ErrInvalid},
