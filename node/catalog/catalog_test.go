@@ -89,6 +89,9 @@ func TestValidate_SKU(t *testing.T) {
 		{"BAG/001", false},
 		{"BAG 001", false},
 		{"sac-é", false},
+		{"..", false},
+		{".", false},
+		{"v1.2", true},
 		{string(make([]byte, MaxSKUBytes+1)), false},
 	}
 	for _, tt := range tests {

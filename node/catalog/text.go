@@ -12,9 +12,9 @@ import (
 const maxQuotedBytes = 40
 
 // checkText checks that value, the text of field, is valid UTF-8 without control
-// characters or bidirectional controls. Staff read these fields and the staff page speaks
-// them, so a newline, a NUL or a right-to-left override would garble what they see and
-// hear. It wraps ErrInvalid.
+// characters or invisible formatting characters. Staff read these fields on the page and
+// aloud to clients, so a newline, a NUL or a right-to-left override would garble them. It
+// wraps ErrInvalid.
 func checkText(field, value string) error {
 	if !utf8.ValidString(value) {
 		return fmt.Errorf("%w: %s is not valid UTF-8 (save the file as UTF-8)", ErrInvalid,
@@ -26,7 +26,7 @@ func checkText(field, value string) error {
 				field, r)
 		}
 		if isBidiControl(r) {
-			return fmt.Errorf("%w: %s contains the bidirectional control %U", ErrInvalid,
+			return fmt.Errorf("%w: %s contains the invisible formatting character %U", ErrInvalid,
 				field, r)
 		}
 	}
