@@ -78,7 +78,8 @@ func (n *Node) sisterLoop() {
 }
 
 // fetchSisters fetches the stock of every live sister boutique within NearbyKm and drops
-// the lists of those no longer near or alive.
+// the lists of those no longer near or alive. A sister nearby that gossip reports dead or
+// gone counts as a failed fetch.
 func (n *Node) fetchSisters() {
 	m := n.mesh
 	here, err := nearby.ParsePoint(n.cfg.Location)
@@ -87,8 +88,15 @@ func (n *Node) fetchSisters() {
 	}
 	for id, member := range m.snapshot() {
 		km, near := n.sisterDistance(here, member)
-		if !near || member.Health != mesh.HealthAlive || id == m.host.ID() {
+		if !near || id == m.host.ID() {
 			m.sisters.Drop(member.Meta.Name)
+			continue
+		}
+		if member.Health != mesh.HealthAlive {
+			// Its items go at once; mesh status still lists it, with the reason.
+			m.sisters.Drop(member.Meta.Name)
+			n.sisterFailed(member, km, fmt.Errorf("gossip reports the boutique %s",
+				member.Health))
 			continue
 		}
 		if err := n.fetchSister(id, member, km); err != nil {
