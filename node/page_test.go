@@ -101,13 +101,7 @@ func TestPage_EditsDetailsAndPreferences(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
 		t.Fatalf("open staff page: %v", err)
 	}
-	mustDo(t, ctx, "search her", chromedp.Click(`#tab-clients`),
-		chromedp.SendKeys(`#q`, "Claire"), chromedp.Click(`#search button`))
-	waitFor(t, ctx, `document.querySelector(".hit") !== null`, 10*time.Second)
-	mustDo(t, ctx, "open her page", chromedp.Evaluate[chromedp.Void](
-		`document.querySelector(".hit").click()`))
-	waitFor(t, ctx, `document.querySelector("form[data-kind=details]") !== null`,
-		10*time.Second)
+	openClientPage(t, ctx, "Claire")
 
 	mustDo(t, ctx, "edit her details",
 		chromedp.SendKeys(`form[data-kind=details] input[name=address]`, "Madame Dubois"),
@@ -224,13 +218,7 @@ func TestPage_SuggestsRestockedInquiry(t *testing.T) {
 		t.Fatalf("open staff page: %v", err)
 	}
 	waitFor(t, ctx, `document.querySelector("#conn.live") !== null`, 20*time.Second)
-	mustDo(t, ctx, "search her", chromedp.Click(`#tab-clients`),
-		chromedp.SendKeys(`#q`, "Claire"), chromedp.Click(`#search button`))
-	waitFor(t, ctx, `document.querySelector(".hit") !== null`, 10*time.Second)
-	mustDo(t, ctx, "open her page", chromedp.Evaluate[chromedp.Void](
-		`document.querySelector(".hit").click()`))
-	waitFor(t, ctx, `document.querySelector("form[data-kind=inquiry]") !== null`,
-		10*time.Second)
+	openClientPage(t, ctx, "Claire")
 	mustDo(t, ctx, "record an inquiry",
 		chromedp.SendKeys(`form[data-kind=inquiry] input[name=sku]`, "SHO-010"),
 		chromedp.Click(`form[data-kind=inquiry] button`))
@@ -289,13 +277,7 @@ func TestPage_DoubleTapRecordsOnce(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
 		t.Fatalf("open staff page: %v", err)
 	}
-	mustDo(t, ctx, "search her", chromedp.Click(`#tab-clients`),
-		chromedp.SendKeys(`#q`, "Claire"), chromedp.Click(`#search button`))
-	waitFor(t, ctx, `document.querySelector(".hit") !== null`, 10*time.Second)
-	mustDo(t, ctx, "open her page", chromedp.Evaluate[chromedp.Void](
-		`document.querySelector(".hit").click()`))
-	waitFor(t, ctx, `document.querySelector("form[data-kind=purchase]") !== null`,
-		10*time.Second)
+	openClientPage(t, ctx, "Claire")
 	mustDo(t, ctx, "tap Record twice",
 		chromedp.SendKeys(`form[data-kind=purchase] input[name=sku]`, "BAG-001"),
 		chromedp.Evaluate[chromedp.Void](`(() => {
@@ -309,4 +291,17 @@ func TestPage_DoubleTapRecordsOnce(t *testing.T) {
 	if n := tn.purchaseCount(t, id); n != 1 {
 		t.Errorf("%d purchases stored from a double tap, want 1", n)
 	}
+}
+
+// openClientPage searches the staff page for a client by name, opens the first hit and
+// waits until her page shows its forms.
+func openClientPage(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	mustDo(t, ctx, "search "+name, chromedp.Click(`#tab-clients`),
+		chromedp.SendKeys(`#q`, name), chromedp.Click(`#search button`))
+	waitFor(t, ctx, `document.querySelector(".hit") !== null`, 10*time.Second)
+	mustDo(t, ctx, "open the page of "+name, chromedp.Evaluate[chromedp.Void](
+		`document.querySelector(".hit").click()`))
+	waitFor(t, ctx, `document.querySelector("form[data-kind=details]") !== null`,
+		10*time.Second)
 }
