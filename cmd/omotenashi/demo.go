@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/omotenashi/omotenashi/node"
+	"github.com/omotenashi/omotenashi/node/catalog"
 	"github.com/omotenashi/omotenashi/node/profile"
 	"github.com/omotenashi/omotenashi/vision"
 )
@@ -65,6 +66,9 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer n.Close()
+	if err := importDemoCatalog(n, cfg.StoreName); err != nil {
+		return err
+	}
 	if err := enrollDemoClient(ctx, n, *samples); err != nil {
 		return err
 	}
@@ -139,10 +143,49 @@ func enrollDemoClient(ctx context.Context, n *node.Node, samples string) error {
 	return recordDemoHistory(n.Store(), c.ID)
 }
 
-// recordDemoHistory gives the demo client a past visit, a purchase and an inquiry, so her
-// arrival card shows what an assistant would see.
+// demoCatalog is the demo boutique's catalogue: the slippers she asked about are back in
+// her size, and a scarf of the collection of her bag is in stock.
+const demoCatalog = `sku,name,category,materials,colors,collection,sizes,price,currency,stock
+BAG-PEARL-01,Pearl-embroidered evening bag,bags,silk|pearl,ivory,Riviera,,2400,EUR,1
+SLIP-NUDE-38,Nude leather slippers,shoes,leather,nude,Atelier,37|38|39,690,EUR,37:0|38:1|39:2
+JEW-PEARL-02,Riviera pearl drop earrings,jewellery,pearl|gold,white,Riviera,,900,EUR,3
+SCA-SILK-03,Riviera silk twill scarf,scarves,silk,ivory,Riviera,,420,EUR,4
+BAG-CROC-04,Nocturne crocodile clutch,bags,crocodile,black,Nocturne,,5200,EUR,1
+`
+
+// importDemoCatalog loads demoCatalog into an empty catalogue, so that a restarted demo
+// keeps the stock its sales changed.
+func importDemoCatalog(n *node.Node, boutique string) error {
+	cat := catalog.New(n.Store().DB(), boutique)
+	items, err := cat.All()
+	if err != nil || len(items) > 0 {
+		return err
+	}
+	res, err := cat.Import(strings.NewReader(demoCatalog), catalog.CSV)
+	if err != nil {
+		return fmt.Errorf("import demo catalogue: %w", err)
+	}
+	if len(res.Rejected) > 0 {
+		return fmt.Errorf("demo catalogue line %d: %s", res.Rejected[0].Line,
+			res.Rejected[0].Reason)
+	}
+	return nil
+}
+
+// recordDemoHistory gives the demo client a past visit, a purchase, an inquiry, her size
+// and a birthday next week, so her arrival card shows what an assistant would see.
 func recordDemoHistory(store *profile.Store, id string) error {
 	lastMonth := time.Now().UTC().AddDate(0, -1, 0)
+	if err := store.SetPreferences(id, profile.Preferences{Sizes: []string{"38"}}); err != nil {
+		return err
+	}
+	birthday := profile.ImportantDate{Label: "Birthday",
+		Date: time.Now().AddDate(0, 0, 5).Format("01-02")}
+	if err := store.SetDetails(id, profile.Details{Name: demoName, Address: demoAddress,
+		Language: "fr", FavoriteAssistant: "Aiko",
+		ImportantDates: []profile.ImportantDate{birthday}}); err != nil {
+		return err
+	}
 	if err := store.RecordVisit(id, profile.Visit{At: lastMonth, Store: "Omotenashi Paris",
 		Decision: "match", Assistant: "Aiko"}); err != nil {
 		return err
