@@ -50,6 +50,26 @@ type Candidate struct {
 	Name     string  `json:"name"`
 	Address  string  `json:"address,omitempty"`
 	Distance float32 `json:"distance"`
+	// FavoriteAssistant, LastVisit and LastPurchase help staff tell candidates apart
+	// when the face alone did not: "usually served by Aiko, last seen in Ginza in May".
+	FavoriteAssistant string            `json:"favorite_assistant,omitempty"`
+	LastVisit         *profile.Visit    `json:"last_visit,omitempty"`
+	LastPurchase      *profile.Purchase `json:"last_purchase,omitempty"`
+}
+
+// candidateOf returns c as a candidate at distance.
+func candidateOf(c *profile.Customer, distance float32) Candidate {
+	out := Candidate{ID: c.ID, Name: c.Name, Address: c.Address, Distance: distance,
+		FavoriteAssistant: c.FavoriteAssistant}
+	if n := len(c.Visits); n > 0 {
+		v := c.Visits[n-1]
+		out.LastVisit = &v
+	}
+	if n := len(c.Purchases); n > 0 {
+		p := c.Purchases[n-1]
+		out.LastPurchase = &p
+	}
+	return out
 }
 
 // ArrivalCustomer is the summary of a client that an assistant reads at a glance when she

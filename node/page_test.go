@@ -305,3 +305,62 @@ func openClientPage(t *testing.T, ctx context.Context, name string) {
 	waitFor(t, ctx, `document.querySelector("form[data-kind=details]") !== null`,
 		10*time.Second)
 }
+
+// TestPage_ConfirmAmbiguousArrival plays a photo with a woman who looks somewhat like the
+// client, checks that her card shows the client as a candidate with what tells clients
+// apart, confirms her from the page, and checks that the face joined her samples.
+func TestPage_ConfirmAmbiguousArrival(t *testing.T) {
+	ctx := newBrowser(t)
+	cameraDir := t.TempDir()
+	tn := mustStartNode(t, func(c *Config) {
+		c.Camera = cameraDir
+		c.CameraFPS = 1
+	})
+	id := tn.mustEnroll(t, "Claire Dubois", map[string][]byte{
+		"claire.jpg": sampleCrop(t, tn, "sample1.jpg"),
+	})
+	tn.mustCall(t, http.StatusCreated, "PUT", "/v1/customers/"+id+"/details",
+		`{"name":"Claire Dubois","address":"Madame Dubois","favorite_assistant":"Aiko"}`)
+	if err := tn.store.RecordPurchase(id, purchaseOf("Pearl-embroidered evening bag")); err != nil {
+		t.Fatal(err)
+	}
+	before, err := tn.store.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
+		t.Fatalf("open staff page: %v", err)
+	}
+	waitFor(t, ctx, `document.querySelector("#conn.live") !== null`, 20*time.Second)
+	copySample(t, "sample3.jpg", filepath.Join(cameraDir, "01.jpg"))
+	waitFor(t, ctx, `document.querySelector('.cand[data-id="`+id+`"]') !== null`,
+		60*time.Second)
+
+	text, err := chromedp.Run(ctx, chromedp.Text(`.cand[data-id="`+id+`"]`))
+	if err != nil {
+		t.Fatalf("read the candidate: %v", err)
+	}
+	for _, want := range []string{"Madame Dubois", "usually served by Aiko",
+		"Pearl-embroidered evening bag"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("candidate reads %q, want %q", text, want)
+		}
+	}
+	screenshot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		saveArtifact(t, "staff-page-ambiguous.png", screenshot)
+	}
+
+	mustDo(t, ctx, "confirm her", chromedp.Click(`.cand[data-id="`+id+`"] button`))
+	waitFor(t, ctx, `document.querySelector('.cand[data-id="`+id+`"]') === null`,
+		10*time.Second)
+	after, err := tn.store.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Descriptors) <= len(before.Descriptors) {
+		t.Errorf("descriptors %d after confirming, want more than %d",
+			len(after.Descriptors), len(before.Descriptors))
+	}
+}

@@ -60,9 +60,7 @@ func (n *Node) recognize(r faceReading) (recognition, error) {
 			// Forgotten between the search and now: she is no candidate any more.
 			continue
 		}
-		rec.candidates = append(rec.candidates, Candidate{
-			ID: c.ID, Name: cust.Name, Address: cust.Address, Distance: c.Distance,
-		})
+		rec.candidates = append(rec.candidates, candidateOf(cust, c.Distance))
 		if d.Outcome == decide.OutcomeMatch && d.Best != nil && c.ID == d.Best.ID {
 			rec.customer = cust
 		}
@@ -108,8 +106,8 @@ func (n *Node) Identify(ctx context.Context, data []byte) ([]Identified, error) 
 			Liveness:   reading.liveness,
 		}
 		if r.customer != nil {
-			id.Customer = &Candidate{ID: r.customer.ID, Name: r.customer.Name,
-				Address: r.customer.Address, Distance: r.decision.Best.Distance}
+			best := candidateOf(r.customer, r.decision.Best.Distance)
+			id.Customer = &best
 		}
 		out = append(out, id)
 	}
