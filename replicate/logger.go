@@ -26,8 +26,9 @@ func newRaftLogger(logger *slog.Logger) hclog.Logger {
 	return intercept
 }
 
-// peerErrors are the messages raft logs at ERROR when it cannot reach a peer. A peer that
-// is starting, restarting or cut off causes them many times a second, and raft retries by
+// peerErrors are the messages raft logs at ERROR when it cannot reach a peer, or when a
+// peer is so far behind that it needs a snapshot ("failed to get log"). A peer that is
+// starting, restarting or cut off causes them many times a second, and raft retries by
 // itself, so they are warnings about that peer rather than errors of this node.
 var peerErrors = []string{
 	"failed to appendEntries to",
