@@ -27,7 +27,8 @@ var levelPrefixes = []struct {
 	{"[ERROR]", slog.LevelError},
 }
 
-// Write logs one line. Text without a known prefix is logged at info level.
+// Write logs one line. Text without a known prefix is logged at info level, and an error
+// sending to a peer ("Failed to send …") as a warning.
 func (w slogWriter) Write(p []byte) (int, error) {
 	line := bytes.TrimRight(p, "\r\n")
 	level := slog.LevelInfo
@@ -39,6 +40,11 @@ func (w slogWriter) Write(p []byte) (int, error) {
 		}
 	}
 	line = bytes.TrimPrefix(line, []byte("memberlist: "))
+	if level == slog.LevelError && bytes.HasPrefix(line, []byte("Failed to send ")) {
+		// A packet that did not reach a peer, which memberlist retries and probes by
+		// itself: a warning about that peer, not an error of this node.
+		level = slog.LevelWarn
+	}
 
 	w.logger.Log(context.Background(), level, string(line))
 	return len(p), nil

@@ -176,6 +176,11 @@ func (n *Node) arrive(ctx context.Context, cameraName string, ready track.Ready)
 	seen := ready.Best.Payload.(seenFace)
 	readings, err := n.engines.read(ctx, seen.frame.Data, n.cfg.Limits,
 		[]vision.Face{seen.face})
+	if err != nil && ctx.Err() != nil {
+		// The camera is stopping, as at shutdown: the face is dropped with it.
+		n.log.Debug("arriving face dropped as the camera stops", "camera", cameraName)
+		return
+	}
 	if err != nil {
 		n.log.Error("describe arriving face failed", "camera", cameraName, "error", err)
 		return

@@ -32,6 +32,7 @@ func newRaftLogger(logger *slog.Logger) hclog.Logger {
 // itself, so they are warnings about that peer rather than errors of this node.
 var peerErrors = []string{
 	"failed to appendEntries to",
+	"failed to pipeline appendEntries",
 	"failed to heartbeat to",
 	"failed to send snapshot to",
 	"failed to install snapshot",
