@@ -17,6 +17,8 @@ func (n *Node) catalog() *catalog.Catalog {
 
 // handleImportCatalog upserts catalogue items from a CSV (text/csv) or JSON
 // (application/json) body and returns {"applied": N, "rejected": [{"line", "reason"}]}.
+// In a mesh the descriptions go to every boutique of the brand, and the answer is 202
+// when they wait in the outbox.
 func (n *Node) handleImportCatalog(w http.ResponseWriter, r *http.Request) {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var format catalog.Format
@@ -31,15 +33,29 @@ func (n *Node) handleImportCatalog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	res, err := n.catalog().Import(r.Body, format)
+	cat := n.catalog()
+	store, pending := cat.Put, false
+	if g := n.brandGroupOf(); g != nil {
+		store = func(items []catalog.Item) error {
+			var err error
+			pending, err = n.importToBrand(r.Context(), g, items)
+			return err
+		}
+	}
+	res, err := cat.ImportWith(r.Body, format, store)
 	if err != nil {
 		n.failCatalog(w, r, err)
 		return
 	}
-	n.log.Info("catalogue imported", "applied", res.Applied, "rejected", len(res.Rejected))
+	n.log.Info("catalogue imported", "applied", res.Applied, "rejected", len(res.Rejected),
+		"pending", pending)
 	n.record(r, "catalog-import", "", strconv.Itoa(res.Applied)+" applied, "+
 		strconv.Itoa(len(res.Rejected))+" rejected")
-	writeJSON(w, http.StatusOK, res)
+	status := http.StatusOK
+	if pending {
+		status = http.StatusAccepted
+	}
+	writeJSON(w, status, res)
 }
 
 // handleSearchCatalog lists items whose SKU, name or category contains ?q=, at most

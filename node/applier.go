@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 
+	"github.com/omotenashi/omotenashi/node/catalog"
 	"github.com/omotenashi/omotenashi/node/profile"
 	"github.com/omotenashi/omotenashi/replicate"
 )
@@ -67,6 +69,9 @@ func (a applier) Apply(group string, batch *pebble.Batch, cmd replicate.Command)
 
 	if cmd.Op == OpEnroll {
 		return a.enroll(group, batch, cmd)
+	}
+	if cmd.Op == OpCatalogPut {
+		return a.putCatalog(group, batch, cmd)
 	}
 
 	c, err := store.ReadIn(store.DB(), cmd.CustomerID)
@@ -202,10 +207,12 @@ func newDescriptors(cmd replicate.Command) []profile.Descriptor {
 	return []profile.Descriptor{d}
 }
 
-// snapshotLine is one line of a group snapshot: a client of the group, or a tombstone.
+// snapshotLine is one line of a group snapshot: a client of the group, a tombstone, or
+// for a brand's group an item description of its catalogue.
 type snapshotLine struct {
 	Customer  *profile.Customer  `json:"customer,omitempty"`
 	Tombstone *profile.Tombstone `json:"tombstone,omitempty"`
+	Item      *catalog.Item      `json:"item,omitempty"`
 }
 
 // WriteSnapshot writes the group's clients and every tombstone as JSON lines.
@@ -221,8 +228,14 @@ func (a applier) WriteSnapshot(group string, snap *pebble.Snapshot, w io.Writer)
 	if err != nil {
 		return err
 	}
-	return a.n.store.TombstonesIn(snap, func(t profile.Tombstone) error {
+	err = a.n.store.TombstonesIn(snap, func(t profile.Tombstone) error {
 		return enc.Encode(snapshotLine{Tombstone: &t})
+	})
+	if err != nil || !strings.HasPrefix(group, "brand:") {
+		return err
+	}
+	return catalog.EachDescription(snap, func(it catalog.Item) error {
+		return enc.Encode(snapshotLine{Item: &it})
 	})
 }
 
@@ -274,6 +287,12 @@ func (a applier) restoreLines(batch *replicate.RestoreBatch, r io.Reader) error 
 			return fmt.Errorf("decode snapshot line: %w", err)
 		}
 		switch {
+		case line.Item != nil:
+			err := a.n.catalog().PutDescriptionsIn(batch.Batch(),
+				[]catalog.Item{*line.Item}, line.Item.UpdatedAt)
+			if err != nil {
+				return err
+			}
 		case line.Tombstone != nil:
 			if err := a.n.store.PutTombstoneIn(batch.Batch(), *line.Tombstone); err != nil {
 				return err

@@ -428,10 +428,9 @@ SOE-SC-1,Soeur wool scarf,scarves,wool,grey,Hiver,,400,EUR,5
 func checkSisterSuggestions(t *testing.T, paris, saigon, soeur *processNode, groupID,
 	brandID string) {
 	t.Helper()
-	for _, p := range []*processNode{paris, saigon} {
-		p.mustPost(t, "/v1/catalog", "text/csv", boutiqueCSV, http.StatusOK)
-	}
+	paris.mustPost(t, "/v1/catalog", "text/csv", boutiqueCSV, http.StatusOK)
 	soeur.mustPost(t, "/v1/catalog", "text/csv", soeurCSV, http.StatusOK)
+	checkBrandCatalog(t, paris, saigon, soeur)
 	for _, id := range []string{groupID, brandID} {
 		paris.mustPost(t, "/v1/customers/"+id+"/purchases", "application/json",
 			`{"sku":"JEW-001"}`, http.StatusCreated)
@@ -523,6 +522,35 @@ func (p *processNode) purchases(t *testing.T, id string) []profile.Purchase {
 	var c profile.Customer
 	mustUnmarshal(t, data, &c)
 	return c.Purchases
+}
+
+// checkBrandCatalog checks that the catalogue Paris imported reached Saigon, a boutique of
+// the same brand, without Paris's stock, and did not reach the sister brand.
+func checkBrandCatalog(t *testing.T, paris, saigon, soeur *processNode) {
+	t.Helper()
+	var item struct {
+		Name  string         `json:"name"`
+		Stock map[string]int `json:"stock"`
+	}
+	var status int
+	var data []byte
+	arrived := eventually(10*time.Second, func() bool {
+		status, data = callWith(t, saigon.token, "GET", saigon.url+"/v1/catalog/BAG-001",
+			"", nil)
+		return status == http.StatusOK
+	})
+	if !arrived {
+		t.Fatalf("Paris's catalogue item at Saigon: %d %s", status, data)
+	}
+	mustUnmarshal(t, data, &item)
+	if item.Name != "Pearl-embroidered evening bag" || item.Stock[paris.name] != 0 ||
+		len(item.Stock) != 0 {
+		t.Errorf("item at Saigon = %+v, want the description without stock", item)
+	}
+	status, _ = callWith(t, soeur.token, "GET", soeur.url+"/v1/catalog/BAG-001", "", nil)
+	if status != http.StatusNotFound {
+		t.Errorf("Paris's catalogue item at the sister brand: %d, want 404", status)
+	}
 }
 
 // mustPost sends a request with a body and fails the test unless the status is want.

@@ -150,19 +150,30 @@ func (c *Catalog) SetStock(sku string, n int) (Item, error) {
 // putItem adds an item's description and its stock in each boutique to b. A boutique
 // without per-size counts gets a bare total, which clears counts stored earlier.
 func (c *Catalog) putItem(b *pebble.Batch, it Item) error {
-	stock, sizeStock := it.Stock, it.SizeStock
-	it.Stock, it.SizeStock = nil, nil
-	it.UpdatedAt = c.now().UTC()
-	raw, err := json.Marshal(it)
-	if err != nil {
-		return fmt.Errorf("encode catalogue item %s: %w", it.SKU, err)
+	d := Description(it)
+	d.UpdatedAt = c.now().UTC()
+	if err := c.putDescription(b, d); err != nil {
+		return err
 	}
-	if err := b.Set([]byte(itemPrefix+it.SKU), raw, nil); err != nil {
-		return fmt.Errorf("batch catalogue item %s: %w", it.SKU, err)
-	}
+	return c.putStockOf(b, it)
+}
 
-	for boutique, n := range stock {
-		value, err := encodeStock(n, canonicalSizes(it.Sizes, sizeStock[boutique]))
+// putDescription adds an item's description, without stock, to b.
+func (c *Catalog) putDescription(b *pebble.Batch, d Item) error {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode catalogue item %s: %w", d.SKU, err)
+	}
+	if err := b.Set([]byte(itemPrefix+d.SKU), raw, nil); err != nil {
+		return fmt.Errorf("batch catalogue item %s: %w", d.SKU, err)
+	}
+	return nil
+}
+
+// putStockOf adds the stock an item carries, per boutique, to b.
+func (c *Catalog) putStockOf(b *pebble.Batch, it Item) error {
+	for boutique, n := range it.Stock {
+		value, err := encodeStock(n, canonicalSizes(it.Sizes, it.SizeStock[boutique]))
 		if err != nil {
 			return fmt.Errorf("encode stock of %s: %w", it.SKU, err)
 		}

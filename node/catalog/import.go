@@ -53,6 +53,13 @@ type row struct {
 // committed in one synced batch. An error means the file as a whole is unreadable (a
 // missing column, malformed JSON, over a limit), and then nothing is written.
 func (c *Catalog) Import(r io.Reader, format Format) (Result, error) {
+	return c.importWith(r, format, c.Put)
+}
+
+// importWith is Import storing the rows that pass with store.
+func (c *Catalog) importWith(r io.Reader, format Format,
+	store func([]Item) error) (Result, error) {
+
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
 		return Result{}, fmt.Errorf("read catalogue import: %w", err)
@@ -71,12 +78,12 @@ func (c *Catalog) Import(r io.Reader, format Format) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return c.apply(rows)
+	return apply(rows, store)
 }
 
 // apply validates rows, rejects invalid ones and duplicates of an earlier row's SKU, and
-// stores the rest in one batch.
-func (c *Catalog) apply(rows []row) (Result, error) {
+// stores the rest with store.
+func apply(rows []row, store func([]Item) error) (Result, error) {
 	res := Result{Rejected: []Rejection{}}
 	firstLine := map[string]int{}
 	good := make([]Item, 0, len(rows))
@@ -95,7 +102,7 @@ func (c *Catalog) apply(rows []row) (Result, error) {
 	}
 
 	if len(good) > 0 {
-		if err := c.Put(good); err != nil {
+		if err := store(good); err != nil {
 			return Result{}, err
 		}
 	}
