@@ -58,6 +58,14 @@ type GroupConfig struct {
 	// OutboxRetryMax is the maximum delay between outbox retries. Default 30 s.
 	OutboxRetryMax time.Duration
 
+	// IDRetention is how long the group keeps command ids for deduplication, measured back
+	// from the newest Command.At the group has applied. A command written earlier than that
+	// is rejected as stale (ErrStale), and the ids of such commands are deleted. The leader
+	// writes its own value into each log entry, so replicas agree even when their
+	// configurations differ. Default 30 days: longer than any outbox wait or client retry
+	// we expect, including a boutique cut off from its group for several weeks.
+	IDRetention time.Duration
+
 	// OnDelivered, if set, is called after a queued command is applied (err nil) or rejected
 	// (err a *RejectedError), so the node can tell the user. It runs on the outbox goroutine.
 	OnDelivered func(cmd Command, err error)
@@ -72,6 +80,7 @@ const (
 	DefaultDeadAfter      = 5 * time.Minute
 	DefaultOutboxRetry    = 200 * time.Millisecond
 	DefaultOutboxRetryMax = 30 * time.Second
+	DefaultIDRetention    = 30 * 24 * time.Hour
 )
 
 // WANConfig returns the raft profile for groups spread over regions, which is
@@ -132,6 +141,7 @@ func (c GroupConfig) withDefaults() (GroupConfig, error) {
 	c.DeadAfter = orDefault(c.DeadAfter, DefaultDeadAfter)
 	c.OutboxRetry = orDefault(c.OutboxRetry, DefaultOutboxRetry)
 	c.OutboxRetryMax = orDefault(c.OutboxRetryMax, DefaultOutboxRetryMax)
+	c.IDRetention = orDefault(c.IDRetention, DefaultIDRetention)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

@@ -29,9 +29,14 @@
 // new data past them. With Pebble's default options they were gone after 8 MiB of new writes
 // (TestGroup_ForgetLeavesDataFolder), but a node that writes nothing keeps them indefinitely.
 //
+// Replay horizon: the ids are kept for GroupConfig.IDRetention (30 days by default) counted
+// back from the newest Command.At the group has applied, not from any node's clock, so every
+// replica makes the same decisions. A command written before that horizon is rejected with
+// ErrStale, and the ids before it are deleted a few at a time as later commands are applied.
+// Ids recorded by versions without the horizon have no time and are kept.
+//
 // NOTE: a write for her that reaches the log after the forget (a late or replayed command) is
 // rejected by the Applier, but its payload stays in the raft log until the next purge or log
 // compaction. Her commands still waiting in a node's outbox stay there until they are
-// delivered and rejected. The ids of applied commands are kept forever, so they grow with
-// every write.
+// delivered and rejected.
 package replicate

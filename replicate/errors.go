@@ -3,6 +3,7 @@ package replicate
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrQueued is returned by Group.Submit when the command could not reach the group's leader
@@ -12,6 +13,13 @@ var ErrQueued = errors.New("command queued in the outbox until the leader is rea
 
 // ErrRejected is matched (with errors.Is) by every *RejectedError.
 var ErrRejected = errors.New("command rejected")
+
+// ErrStale is matched (with errors.Is) by the *RejectedError of a command whose At is before
+// the group's replay horizon: more than GroupConfig.IDRetention before the newest command the
+// group has applied. Its id may have been pruned, so the command could be a replay of one
+// already applied. A stale rejection is not recorded under the command's id, but the horizon
+// never moves back, so every later try is rejected too.
+var ErrStale = errors.New("stale command")
 
 // ErrNotLeader is returned by Group.HandleForwarded when this node is not the group's leader,
 // so the forwarding node should look up the leader again and retry.
@@ -26,14 +34,17 @@ var ErrPartialState = errors.New("group state partial after an interrupted snaps
 // ErrClosed is returned by a Group's methods after Close.
 var ErrClosed = errors.New("group closed")
 
-// RejectedError is the outcome of a command that the Applier rejected. It is final: the
-// rejection is recorded under the command's id, and submitting the same id again returns the
-// same RejectedError. A Forwarder that carries a leader's response over the network must rebuild
-// this type from it, so that the submitting node does not queue the command for retry.
+// RejectedError is the outcome of a command that the group rejected. A rejection by the
+// Applier is final: it is recorded under the command's id, and submitting the same id again
+// returns the same RejectedError. A stale command (ErrStale) and a command written more than
+// an hour ahead of the leader's clock are rejected without a record. A Forwarder that
+// carries a leader's response over the network must rebuild this type from it, so that the
+// submitting node does not queue the command for retry.
 type RejectedError struct {
 	// CommandID is the id of the rejected command.
 	CommandID string
-	// Reason is the Applier's error text, as recorded in the group's state.
+	// Reason is the rejection's error text, as recorded in the group's state for the
+	// Applier's rejections.
 	Reason string
 	// Err is the Applier's original error. It is nil when the outcome was read back from the
 	// recorded state (a duplicate id) or rebuilt by a Forwarder.
@@ -45,8 +56,14 @@ func (e *RejectedError) Error() string {
 	return fmt.Sprintf("command %s rejected: %s", e.CommandID, e.Reason)
 }
 
-// Is reports whether target is ErrRejected.
+// Is reports whether target is ErrRejected, or ErrStale for a stale command. A stale
+// rejection rebuilt by a Forwarder has no Err, so Is matches its Reason, which starts with
+// ErrStale's text.
 func (e *RejectedError) Is(target error) bool {
+	if target == ErrStale {
+		return strings.HasPrefix(e.Reason, ErrStale.Error()+": ")
+	}
+
 	return target == ErrRejected
 }
 

@@ -44,8 +44,7 @@ func TestGroup_ForgetLeavesDataFolder(t *testing.T) {
 		}
 	}
 
-	mustSubmit(t, follower.group, Command{ID: "forget-lan", Op: OpForget,
-		CustomerID: "client-lan"})
+	mustSubmit(t, follower.group, forgetCommand("forget-lan", "client-lan"))
 	c.waitApplied(4)
 
 	for _, n := range c.nodes {

@@ -33,6 +33,17 @@ type fsm struct {
 	// partial is true while rep/<group>/restoring exists: a restore has started and not
 	// finished, so the state holds part of a snapshot.
 	partial atomic.Bool
+
+	// replay mirrors rep/<group>/replay. Only raft's FSM goroutine, which calls Apply,
+	// Snapshot and Restore, uses it, and Open before raft starts.
+	replay replayState
+
+	// pruneFloor is a lower bound of the stamps in the id time index, where pruneIDs starts
+	// its scan. It starts at 0 (unknown) and rises as ids are pruned. An id recorded later
+	// has a stamp at or after the horizon it was checked against, which is above every
+	// stamp pruned before. The batch that prunes is the exception, so applyEntry lowers the
+	// floor to the stamp it records.
+	pruneFloor uint64
 }
 
 var _ raft.BatchingFSM = (*fsm)(nil)
@@ -41,12 +52,6 @@ var _ raft.BatchingFSM = (*fsm)(nil)
 type applyResult struct {
 	err error
 }
-
-// outcome codes stored under rep/<group>/ids/<id>.
-const (
-	outcomeApplied  byte = 1
-	outcomeRejected byte = 2
-)
 
 func newFSM(db *pebble.DB, group string, applier Applier, logger *slog.Logger) (*fsm, error) {
 	f := &fsm{
@@ -64,6 +69,10 @@ func newFSM(db *pebble.DB, group string, applier Applier, logger *slog.Logger) (
 		return nil, err
 	}
 	f.applied.Store(applied)
+
+	if f.replay, err = readReplayState(db, group); err != nil {
+		return nil, err
+	}
 
 	_, partial, err := readRestoring(db, group)
 	if err != nil {
@@ -132,6 +141,7 @@ func (f *fsm) applyOne(l *raft.Log, opts *pebble.WriteOptions) any {
 	f.must(batch.Set(appliedKey(f.group), binary.BigEndian.AppendUint64(nil, l.Index), nil))
 	f.must(batch.Commit(opts))
 	f.applied.Store(l.Index)
+	f.replay = result.replay
 
 	if result.forget {
 		f.signalPurge()
@@ -144,39 +154,81 @@ func (f *fsm) applyOne(l *raft.Log, opts *pebble.WriteOptions) any {
 type entryResult struct {
 	err    error
 	forget bool
+	// replay is the group's replay state after the entry.
+	replay replayState
+	// recorded is true when the entry's command id was recorded with its outcome.
+	recorded bool
 }
 
 func (f *fsm) applyEntry(l *raft.Log, batch *pebble.Batch) entryResult {
 	if l.Type != raft.LogCommand {
-		return entryResult{}
+		return entryResult{replay: f.replay}
 	}
 
-	cmd, err := decodeCommand(l.Data)
+	entry, err := decodeEntry(l.Data)
 	if err != nil {
 		f.logger.Error("skipping undecodable log entry", "index", l.Index, "error", err)
-		return entryResult{err: err}
+		return entryResult{err: err, replay: f.replay}
 	}
 
-	if recorded, found := f.lookupOutcome(cmd.ID); found {
-		return entryResult{err: recorded}
+	result := f.applyCommand(entry, batch)
+
+	f.pruneIDs(batch, result.replay.horizon, entry.ID)
+	if result.recorded {
+		f.pruneFloor = min(f.pruneFloor, stampOf(entry.At))
+	}
+	f.must(batch.Set(replayKey(f.group), result.replay.encode(), nil))
+
+	if result.forget {
+		f.must(batch.Set(forgotKey(f.group), binary.BigEndian.AppendUint64(nil, l.Index), nil))
 	}
 
-	if err := f.applier.Apply(f.group, batch, cmd); err != nil {
-		batch.Reset()
-		f.must(batch.Set(idKey(f.group, cmd.ID), rejectedOutcome(err), nil))
-		return entryResult{err: &RejectedError{CommandID: cmd.ID, Reason: err.Error(), Err: err}}
-	}
-
-	f.must(batch.Set(idKey(f.group, cmd.ID), []byte{outcomeApplied}, nil))
-	if cmd.Op != OpForget {
-		return entryResult{}
-	}
-
-	f.must(batch.Set(forgotKey(f.group), binary.BigEndian.AppendUint64(nil, l.Index), nil))
-	return entryResult{forget: true}
+	return result
 }
 
-// replayed returns the recorded outcome of an entry that is already applied.
+// applyCommand applies the command of one entry unless its id is recorded or it is stale.
+// The order of the checks matters: a recorded id within the horizon returns its outcome even
+// for a copy with another time, and only then is the command's own time checked.
+func (f *fsm) applyCommand(entry logEntry, batch *pebble.Batch) entryResult {
+	cmd := entry.Command
+	if recorded, found := f.lookupOutcome(cmd.ID); found {
+		return entryResult{err: recorded, replay: f.replay}
+	}
+
+	at := stampOf(cmd.At)
+	if f.replay.stale(at) {
+		return f.rejectStale(entry)
+	}
+
+	next := f.replay.advance(at, entry.Retention)
+	if err := f.applier.Apply(f.group, batch, cmd); err != nil {
+		batch.Reset()
+		f.recordID(batch, cmd.ID, idRecord{rejected: true, reason: err.Error(), timed: true,
+			at: at})
+		return entryResult{err: &RejectedError{CommandID: cmd.ID, Reason: err.Error(), Err: err},
+			replay: next, recorded: true}
+	}
+
+	f.recordID(batch, cmd.ID, idRecord{timed: true, at: at})
+
+	return entryResult{forget: cmd.Op == OpForget, replay: next, recorded: true}
+}
+
+// rejectStale rejects a command written before the horizon without recording its id. The
+// record would be invisible because it is before the horizon. The horizon never moves back,
+// so every later try of the same command is rejected too.
+func (f *fsm) rejectStale(entry logEntry) entryResult {
+	err := f.replay.staleError(entry.At, entry.Retention)
+	f.logger.Debug("rejected stale command", "command", entry.ID, "error", err)
+
+	return entryResult{
+		err:    &RejectedError{CommandID: entry.ID, Reason: err.Error(), Err: err},
+		replay: f.replay,
+	}
+}
+
+// replayed returns the recorded outcome of an entry that is already applied, or nil when its
+// id is no longer recorded.
 func (f *fsm) replayed(l *raft.Log) any {
 	if l.Type != raft.LogCommand {
 		return applyResult{}
@@ -190,31 +242,6 @@ func (f *fsm) replayed(l *raft.Log) any {
 	recorded, _ := f.lookupOutcome(cmd.ID)
 
 	return applyResult{err: recorded}
-}
-
-// lookupOutcome returns the recorded outcome of id: found is false when id was never applied,
-// and the error is nil when it was applied and a *RejectedError when it was rejected.
-func (f *fsm) lookupOutcome(id string) (outcome error, found bool) {
-	value, closer, err := f.db.Get(idKey(f.group, id))
-	if errors.Is(err, pebble.ErrNotFound) {
-		return nil, false
-	}
-	f.must(err)
-	defer closer.Close()
-
-	return decodeOutcome(id, value), true
-}
-
-func rejectedOutcome(err error) []byte {
-	return append([]byte{outcomeRejected}, err.Error()...)
-}
-
-func decodeOutcome(id string, value []byte) error {
-	if len(value) == 0 || value[0] != outcomeRejected {
-		return nil
-	}
-
-	return &RejectedError{CommandID: id, Reason: string(value[1:])}
 }
 
 func (f *fsm) signalPurge() {

@@ -11,7 +11,8 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 )
 
-// Restore replaces the group's state, command outcomes and applied index with a snapshot's.
+// Restore replaces the group's state, command outcomes, replay horizon and applied index with
+// a snapshot's.
 // It commits the snapshot in batches of about f.restoreLimit bytes (see RestoreBatch), so
 // it never holds the whole snapshot in memory. Before the first batch it writes the marker
 // rep/<group>/restoring, synced. The last batch deletes the marker and sets the applied index,
@@ -21,7 +22,7 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
 
 	br := bufio.NewReader(rc)
-	applied, err := readSnapshotHeader(br)
+	applied, replay, err := readSnapshotHeader(br)
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", f.group, err)
 	}
@@ -40,11 +41,13 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 		return fmt.Errorf("restore %s at %d: %w", f.group, applied, err)
 	}
 
-	if err := f.finishRestore(rb, applied); err != nil {
+	if err := f.finishRestore(rb, applied, replay); err != nil {
 		return fmt.Errorf("restore %s at %d: %w", f.group, applied, err)
 	}
 
 	f.applied.Store(applied)
+	f.replay = replay
+	f.pruneFloor = 0
 	f.partial.Store(false)
 	f.signalPurge()
 	f.logger.Info("restored snapshot", "applied_index", applied, "commits", rb.commits)
@@ -65,12 +68,13 @@ func (f *fsm) markRestoring(applied uint64) error {
 	return nil
 }
 
-// restoreState clears the command ids, then writes the snapshot's outcomes and the Applier's
-// state into rb.
+// restoreState clears the command ids and their time index, then writes the snapshot's
+// outcomes and the Applier's state into rb.
 func (f *fsm) restoreState(rb *RestoreBatch, br *bufio.Reader) error {
-	prefix := idsPrefix(f.group)
-	if err := rb.Batch().DeleteRange(prefix, prefixEnd(prefix), nil); err != nil {
-		return fmt.Errorf("clear command ids: %w", err)
+	for _, prefix := range [][]byte{idsPrefix(f.group), idTimesPrefix(f.group)} {
+		if err := rb.Batch().DeleteRange(prefix, prefixEnd(prefix), nil); err != nil {
+			return fmt.Errorf("clear command ids: %w", err)
+		}
 	}
 
 	if err := f.readOutcomes(br, rb); err != nil {
@@ -84,12 +88,17 @@ func (f *fsm) restoreState(rb *RestoreBatch, br *bufio.Reader) error {
 	return nil
 }
 
-// finishRestore commits the last batch with the applied index and without the marker, synced.
-func (f *fsm) finishRestore(rb *RestoreBatch, applied uint64) error {
+// finishRestore commits the last batch with the applied index, the replay state and without
+// the marker, synced.
+func (f *fsm) finishRestore(rb *RestoreBatch, applied uint64, replay replayState) error {
 	batch := rb.Batch()
 	if err := batch.Set(appliedKey(f.group), binary.BigEndian.AppendUint64(nil, applied),
 		nil); err != nil {
 		return fmt.Errorf("applied index: %w", err)
+	}
+
+	if err := batch.Set(replayKey(f.group), replay.encode(), nil); err != nil {
+		return fmt.Errorf("replay horizon: %w", err)
 	}
 
 	if err := batch.Delete(restoringKey(f.group), nil); err != nil {
@@ -119,17 +128,32 @@ func readRestoring(db *pebble.DB, group string) (index uint64, found bool, err e
 	return binary.BigEndian.Uint64(value), true, nil
 }
 
-func readSnapshotHeader(br *bufio.Reader) (uint64, error) {
+// readSnapshotHeader reads the applied index and the replay state, which is zero in a
+// snapshot of the first layout.
+func readSnapshotHeader(br *bufio.Reader) (uint64, replayState, error) {
 	header := make([]byte, len(snapshotMagic)+8)
 	if _, err := io.ReadFull(br, header); err != nil {
-		return 0, fmt.Errorf("read snapshot header: %w", err)
+		return 0, replayState{}, fmt.Errorf("read snapshot header: %w", err)
 	}
 
-	if !bytes.Equal(header[:len(snapshotMagic)], snapshotMagic) {
-		return 0, errors.New("invalid snapshot: unknown format")
+	magic := header[:len(snapshotMagic)]
+	applied := binary.BigEndian.Uint64(header[len(snapshotMagic):])
+	switch {
+	case bytes.Equal(magic, snapshotMagicV1):
+		return applied, replayState{}, nil
+	case !bytes.Equal(magic, snapshotMagic):
+		return 0, replayState{}, errors.New("invalid snapshot: unknown format")
 	}
 
-	return binary.BigEndian.Uint64(header[len(snapshotMagic):]), nil
+	stamps := make([]byte, 16)
+	if _, err := io.ReadFull(br, stamps); err != nil {
+		return 0, replayState{}, fmt.Errorf("read snapshot replay horizon: %w", err)
+	}
+
+	return applied, replayState{
+		highWater: binary.BigEndian.Uint64(stamps[:8]),
+		horizon:   binary.BigEndian.Uint64(stamps[8:]),
+	}, nil
 }
 
 func (f *fsm) readOutcomes(br *bufio.Reader, rb *RestoreBatch) error {
@@ -147,7 +171,7 @@ func (f *fsm) readOutcomes(br *bufio.Reader, rb *RestoreBatch) error {
 			return fmt.Errorf("read outcome of command %s: %w", id, err)
 		}
 
-		if err := rb.Batch().Set(idKey(f.group, string(id)), value, nil); err != nil {
+		if err := f.restoreID(rb.Batch(), string(id), value); err != nil {
 			return fmt.Errorf("store outcome of command %s: %w", id, err)
 		}
 
@@ -155,6 +179,20 @@ func (f *fsm) readOutcomes(br *bufio.Reader, rb *RestoreBatch) error {
 			return err
 		}
 	}
+}
+
+// restoreID writes one outcome and, when it has a time, its time index entry.
+func (f *fsm) restoreID(batch *pebble.Batch, id string, value []byte) error {
+	if err := batch.Set(idKey(f.group, id), value, nil); err != nil {
+		return err
+	}
+
+	record := decodeIDRecord(value)
+	if !record.timed {
+		return nil
+	}
+
+	return batch.Set(idTimeKey(f.group, record.at, id), nil, nil)
 }
 
 // maxSnapshotField bounds one id or outcome, so a corrupt length cannot allocate gigabytes.

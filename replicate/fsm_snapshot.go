@@ -10,10 +10,15 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-// Snapshot layout: snapshotMagic, the applied index (8 bytes big-endian), the recorded command
-// outcomes as (uvarint id length, id, uvarint outcome length, outcome) ending with a zero id
-// length, then the Applier's own snapshot to the end of the stream.
-var snapshotMagic = []byte("omrep\x01")
+// Snapshot layout: snapshotMagic, then the applied index, the high-water stamp and the
+// horizon stamp (8 bytes big-endian each). The recorded command outcomes follow as (uvarint
+// id length, id, uvarint outcome length, outcome), ending with a zero id length. The
+// Applier's own snapshot fills the rest of the stream. Restore also reads snapshotMagicV1, the layout without
+// the two stamps, and restores it with no horizon.
+var (
+	snapshotMagic   = []byte("omrep\x02")
+	snapshotMagicV1 = []byte("omrep\x01")
+)
 
 // Snapshot captures the state at the current applied index. It only opens a Pebble snapshot;
 // Persist does the reading while Apply goes on. It fails while a restore is unfinished,
@@ -23,13 +28,15 @@ func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 		return nil, fmt.Errorf("snapshot %s: %w", f.group, ErrPartialState)
 	}
 
-	return &fsmSnapshot{fsm: f, snap: f.db.NewSnapshot(), applied: f.applied.Load()}, nil
+	return &fsmSnapshot{fsm: f, snap: f.db.NewSnapshot(), applied: f.applied.Load(),
+		replay: f.replay}, nil
 }
 
 type fsmSnapshot struct {
 	fsm     *fsm
 	snap    *pebble.Snapshot
 	applied uint64
+	replay  replayState
 }
 
 // Persist writes the snapshot to sink and closes it, or cancels sink on error.
@@ -46,6 +53,7 @@ func (s *fsmSnapshot) write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	bw.Write(snapshotMagic)
 	bw.Write(binary.BigEndian.AppendUint64(nil, s.applied))
+	bw.Write(s.replay.encode())
 
 	if err := s.writeOutcomes(bw); err != nil {
 		return err
@@ -58,6 +66,8 @@ func (s *fsmSnapshot) write(w io.Writer) error {
 	return bw.Flush()
 }
 
+// writeOutcomes writes the recorded outcomes, leaving out those before the horizon because
+// the duplicate check ignores them.
 func (s *fsmSnapshot) writeOutcomes(bw *bufio.Writer) error {
 	prefix := idsPrefix(s.fsm.group)
 	iter, err := s.snap.NewIter(&pebble.IterOptions{
@@ -73,6 +83,9 @@ func (s *fsmSnapshot) writeOutcomes(bw *bufio.Writer) error {
 	for iter.First(); iter.Valid(); iter.Next() {
 		id := iter.Key()[len(prefix):]
 		value := iter.Value()
+		if decodeIDRecord(value).expired(s.replay.horizon) {
+			continue
+		}
 
 		lengths = binary.AppendUvarint(lengths[:0], uint64(len(id)))
 		bw.Write(lengths)

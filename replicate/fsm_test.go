@@ -20,7 +20,7 @@ func (s *bufferSink) ID() string    { return "test" }
 func (s *bufferSink) Close() error  { return nil }
 func (s *bufferSink) Cancel() error { s.cancelled = true; return nil }
 
-func mustNewFSM(t *testing.T) (*fsm, *testApplier) {
+func mustNewFSM(t testing.TB) (*fsm, *testApplier) {
 	t.Helper()
 
 	db := mustOpenDB(t)

@@ -26,6 +26,10 @@ type Group struct {
 	outbox    *outbox
 	reconcile *reconciler
 
+	// staleRejected counts the stale rejections of queued commands since the outbox was
+	// last empty. Only the outbox goroutine uses it.
+	staleRejected int
+
 	observer *raft.Observer
 	cancel   context.CancelFunc
 	loops    sync.WaitGroup

@@ -51,7 +51,7 @@ func TestGroup_RejectionReturnedAndRecorded(t *testing.T) {
 	follower := c.follower()
 
 	mustSubmit(t, follower.group, putCommand("put-1", "client-a", "profile"))
-	mustSubmit(t, follower.group, Command{ID: "forget-1", Op: OpForget, CustomerID: "client-a"})
+	mustSubmit(t, follower.group, forgetCommand("forget-1", "client-a"))
 
 	ctx := context.Background()
 	for _, attempt := range []string{"first", "duplicate"} {

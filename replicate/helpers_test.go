@@ -66,6 +66,8 @@ type testCluster struct {
 	tune func(*raft.Config)
 	// deadAfter is GroupConfig.DeadAfter for every node.
 	deadAfter time.Duration
+	// logs, when set, receives every node's log records at all levels.
+	logs *logRecorder
 }
 
 func newTestCluster(t testing.TB) *testCluster {
@@ -131,6 +133,11 @@ func (c *testCluster) open(n *testNode, bootstrap bool) error {
 		c.tune(rc)
 	}
 
+	logger := testLogger()
+	if c.logs != nil {
+		logger = slog.New(c.logs)
+	}
+
 	n.group, err = Open(GroupConfig{
 		Name:        testGroup,
 		LocalID:     n.id,
@@ -143,7 +150,7 @@ func (c *testCluster) open(n *testNode, bootstrap bool) error {
 		Bootstrap:   bootstrap,
 		DeadAfter:   c.deadAfter,
 		OutboxRetry: 50 * time.Millisecond,
-		Logger:      testLogger().With("node", n.id),
+		Logger:      logger.With("node", n.id),
 	})
 	if err != nil {
 		n.group = nil
@@ -325,6 +332,11 @@ func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 func putCommand(id, customer, payload string) Command {
 	return Command{ID: id, Op: "put", CustomerID: customer, Origin: "test",
 		At: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), Payload: []byte(payload)}
+}
+
+func forgetCommand(id, customer string) Command {
+	return Command{ID: id, Op: OpForget, CustomerID: customer, Origin: "test",
+		At: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
 }
 
 func mustSubmit(t testing.TB, g *Group, cmd Command) {

@@ -12,23 +12,31 @@ import (
 //	raft/<group>/log/<index, 8 bytes big-endian>   raft log entries
 //	raft/<group>/stable/<key>                      raft stable store (term, vote)
 //	rep/<group>/applied                            last applied index, 8 bytes big-endian
-//	rep/<group>/ids/<command id>                   outcome of each applied command
+//	rep/<group>/ids/<command id>                   outcome and time of each recorded command
+//	rep/<group>/idsbytime/<stamp, 8 bytes><id>     index of the ids by Command.At (stampOf)
+//	rep/<group>/replay                             high-water time and replay horizon, stamps
 //	rep/<group>/forgot                             index of the last applied forget
 //	rep/<group>/purged                             snapshot index of the last purge
 //	rep/<group>/restoring                          index of a snapshot restore not yet finished
 //	outbox/<group>/<seq, 8 bytes big-endian>       commands waiting for the leader
 
-func logPrefix(group string) []byte    { return []byte("raft/" + group + "/log/") }
-func stablePrefix(group string) []byte { return []byte("raft/" + group + "/stable/") }
-func idsPrefix(group string) []byte    { return []byte("rep/" + group + "/ids/") }
-func outboxPrefix(group string) []byte { return []byte("outbox/" + group + "/") }
-func appliedKey(group string) []byte   { return []byte("rep/" + group + "/applied") }
-func forgotKey(group string) []byte    { return []byte("rep/" + group + "/forgot") }
-func purgedKey(group string) []byte    { return []byte("rep/" + group + "/purged") }
-func restoringKey(group string) []byte { return []byte("rep/" + group + "/restoring") }
+func logPrefix(group string) []byte     { return []byte("raft/" + group + "/log/") }
+func stablePrefix(group string) []byte  { return []byte("raft/" + group + "/stable/") }
+func idsPrefix(group string) []byte     { return []byte("rep/" + group + "/ids/") }
+func idTimesPrefix(group string) []byte { return []byte("rep/" + group + "/idsbytime/") }
+func replayKey(group string) []byte     { return []byte("rep/" + group + "/replay") }
+func outboxPrefix(group string) []byte  { return []byte("outbox/" + group + "/") }
+func appliedKey(group string) []byte    { return []byte("rep/" + group + "/applied") }
+func forgotKey(group string) []byte     { return []byte("rep/" + group + "/forgot") }
+func purgedKey(group string) []byte     { return []byte("rep/" + group + "/purged") }
+func restoringKey(group string) []byte  { return []byte("rep/" + group + "/restoring") }
 
 func idKey(group, id string) []byte {
 	return append(idsPrefix(group), id...)
+}
+
+func idTimeKey(group string, stamp uint64, id string) []byte {
+	return append(appendUint64(idTimesPrefix(group), stamp), id...)
 }
 
 // appendUint64 returns prefix followed by n in big-endian order, so keys sort by n.

@@ -82,13 +82,37 @@ func (g *Group) deliverFront(ctx context.Context) error {
 	}
 
 	if sendErr != nil {
-		g.logger.Warn("queued command rejected", "command", cmd.ID, "error", sendErr)
+		g.logRejected(cmd, sendErr)
 	}
 	if g.cfg.OnDelivered != nil {
 		g.cfg.OnDelivered(cmd, sendErr)
 	}
 
 	return nil
+}
+
+// logRejected logs a queued command that the group rejected. A node back after more than
+// IDRetention away can have thousands of stale commands, so it logs the first stale one of a
+// run at warning level, the rest at debug level, and their count once the outbox is empty.
+func (g *Group) logRejected(cmd Command, err error) {
+	if !errors.Is(err, ErrStale) {
+		g.logger.Warn("queued command rejected", "command", cmd.ID, "error", err)
+		return
+	}
+
+	g.staleRejected++
+	if g.staleRejected == 1 {
+		g.logger.Warn("queued command rejected as stale, logging the next ones at debug level",
+			"command", cmd.ID, "error", err, "action", "make the write again if still needed")
+	} else {
+		g.logger.Debug("queued command rejected as stale", "command", cmd.ID, "error", err)
+	}
+
+	if g.outbox.len() == 0 {
+		g.logger.Warn("queued commands rejected as stale", "count", g.staleRejected,
+			"action", "make the writes again if still needed")
+		g.staleRejected = 0
+	}
 }
 
 // logOutboxFailure logs the first failure of a run at warning level and the rest at debug

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-func mustOpenDB(t *testing.T) *pebble.DB {
+func mustOpenDB(t testing.TB) *pebble.DB {
 	t.Helper()
 
 	db, err := pebble.Open(filepath.Join(t.TempDir(), "pebble"),

@@ -12,6 +12,19 @@ import (
 // defaultApplyTimeout bounds a raft.Apply when the caller's context has no deadline.
 const defaultApplyTimeout = 10 * time.Second
 
+// maxClockAhead is how far a command's At may be ahead of the leader's clock. The newest At
+// moves the replay horizon, so one writer with a clock set a year ahead would otherwise make
+// the group reject every correct command as stale for a year. One hour lets through clocks
+// that drift without time synchronization, and rejects a local time east of UTC written as
+// UTC.
+//
+// NOTE: the check uses the leader's clock, so a leader whose own clock is far ahead lets such
+// commands into the log.
+const maxClockAhead = time.Hour
+
+// errClockAhead is wrapped by the rejection of a command written too far in the future.
+var errClockAhead = errors.New("command time ahead of the leader's clock")
+
 // Submit writes cmd to the group. It returns nil once cmd is applied (or was applied before
 // under the same id), a *RejectedError when the Applier rejected it, or ErrQueued when cmd
 // waits in the durable outbox. Submit queues cmd when no leader is reachable, when forwarding
@@ -87,9 +100,18 @@ func (g *Group) send(ctx context.Context, cmd Command) error {
 	return nil
 }
 
-// apply appends cmd to the log through raft and waits for its outcome or ctx.
+// apply appends cmd to the log through raft and waits for its outcome or ctx. It rejects a
+// command written more than maxClockAhead after the leader's clock before it reaches the
+// log. That rejection is not recorded, so the same command succeeds once the clocks agree.
 func (g *Group) apply(ctx context.Context, cmd Command) error {
-	data, err := encodeCommand(cmd)
+	if ahead := time.Until(cmd.At); ahead > maxClockAhead {
+		err := fmt.Errorf("%w: written at %s, %s after this leader's clock, more than the "+
+			"%s allowed, so check the writer's clock", errClockAhead,
+			cmd.At.UTC().Format(time.RFC3339), ahead.Round(time.Second), maxClockAhead)
+		return &RejectedError{CommandID: cmd.ID, Reason: err.Error(), Err: err}
+	}
+
+	data, err := encodeEntry(cmd, g.cfg.IDRetention)
 	if err != nil {
 		return err
 	}
