@@ -422,11 +422,14 @@ func (n *Node) handleChangeConsent(w http.ResponseWriter, r *http.Request) {
 	n.respondUpdate(w, r, "change-consent", err)
 }
 
+// handlePending lists the writes waiting in the outbox and the latest queued writes that
+// their group rejected after answering 202.
 func (n *Node) handlePending(w http.ResponseWriter, r *http.Request) {
 	pending, err := n.Pending()
 	if err != nil {
 		n.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"pending": pending})
+	writeJSON(w, http.StatusOK, map[string]any{"pending": pending,
+		"rejected": n.rejected.all()})
 }

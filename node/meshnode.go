@@ -298,7 +298,7 @@ func (n *Node) openGroup(name string, bootstrap bool) (*replicate.Group, error) 
 		Name: name, LocalID: raft.ServerID(m.host.ID().String()), DB: n.store.DB(),
 		Dir: n.cfg.DataDir, Transport: transport, Applier: applier{n: n}, Forwarder: n,
 		Raft: rcfg, Bootstrap: bootstrap, Voters: n.cfg.Voters, DeadAfter: n.cfg.DeadAfter,
-		Logger: log,
+		OnDelivered: n.onDelivered(name), Logger: log,
 	})
 	if err != nil {
 		transport.Close()

@@ -40,6 +40,9 @@ type Node struct {
 
 	mesh *meshNode // nil when the node runs alone
 
+	// rejected keeps the queued writes that their group rejected, for GET /v1/pending.
+	rejected rejectedWrites
+
 	// stockMu orders the reads and writes of this boutique's stock after sales, so that
 	// sales of one item at the same moment each take their piece.
 	stockMu sync.Mutex
