@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/omotenashi/omotenashi/internal/testassets"
 	"github.com/omotenashi/omotenashi/node/catalog"
 	"github.com/omotenashi/omotenashi/replicate"
 )
@@ -54,5 +55,44 @@ func TestApplier_CatalogInBrandGroupsOnly(t *testing.T) {
 		if got := strings.Contains(buf.String(), `"BAG-9"`); got != tc.want {
 			t.Errorf("snapshot of %s holds the item: %v, want %v", tc.group, got, tc.want)
 		}
+	}
+}
+
+// A brand's snapshot written by one node and restored into another brings her profile,
+// the catalogue descriptions and the tombstones, in several chunks.
+func TestApplier_SnapshotRoundTrip(t *testing.T) {
+	from := mustStartNode(t, nil)
+	to := mustStartNode(t, nil)
+	from.mustImportCatalog(t, "text/csv", boutiqueCSV)
+	id := from.mustEnroll(t, "Aiko Tanaka", map[string][]byte{
+		"a.jpg": testassets.ReadFile(t, "../vision/testdata/face.jpg"),
+	})
+
+	snap := from.store.DB().NewSnapshot()
+	var buf bytes.Buffer
+	err := applier{n: from.Node}.WriteSnapshot("brand:maison", snap, &buf)
+	snap.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	rb := replicate.NewRestoreBatch(to.store.DB(), 512)
+	if err := (applier{n: to.Node}).Restore("brand:maison", rb, &buf); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if err := rb.Finish(); err != nil {
+		t.Fatal(err)
+	}
+
+	c, err := to.store.Get(id)
+	if err != nil || c.Name != "Aiko Tanaka" || len(c.Descriptors) == 0 {
+		t.Fatalf("restored client: %+v, %v", c, err)
+	}
+	it, err := to.catalog().Get("BAG-001")
+	if err != nil || it.Name != "Pearl-embroidered evening bag" || len(it.Stock) != 0 {
+		t.Errorf("restored item: %+v, %v; want the description without stock", it, err)
+	}
+	if got := to.engines.gallery().Clients(); got != 1 {
+		t.Errorf("gallery of the restored node holds %d clients, want 1", got)
 	}
 }

@@ -27,6 +27,18 @@ func newRestoreBatch(db *pebble.DB, limit int) *RestoreBatch {
 	return &RestoreBatch{batch: db.NewBatch(), limit: limit}
 }
 
+// NewRestoreBatch returns a RestoreBatch on db that commits every limit bytes, for running
+// an Applier's Restore outside a group, as its tests do. Call Finish after Restore.
+func NewRestoreBatch(db *pebble.DB, limit int) *RestoreBatch {
+	return newRestoreBatch(db, limit)
+}
+
+// Finish commits what Restore left in the batch, synced, and releases the batch.
+func (b *RestoreBatch) Finish() error {
+	defer b.close()
+	return b.commit(pebble.Sync)
+}
+
 // Batch returns the batch to write the next record into. Call it again after Flush or
 // Commit, because they may start a new batch.
 func (b *RestoreBatch) Batch() *pebble.Batch {
