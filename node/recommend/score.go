@@ -31,8 +31,9 @@ type link struct {
 
 // maxLinked is how many of her latest purchases a reason may name. Linking every item to
 // every purchase took a second for a client with a thousand purchases and 20,000 items,
-// so only these are linked. The shares still count every purchase.
-const maxLinked = 20
+// so only these are linked. The shares still count every purchase. It is a variable so
+// that BenchmarkRecommend can measure linking them all, side by side.
+var maxLinked = 20
 
 // taste is how often each collection, material and colour appears in her purchases that
 // are in the catalogue, as a share of those purchases. recent holds the latest maxLinked
