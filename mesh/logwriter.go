@@ -28,7 +28,7 @@ var levelPrefixes = []struct {
 }
 
 // Write logs one line. Text without a known prefix is logged at info level, and an error
-// sending to a peer ("Failed to send …") as a warning.
+// reaching a peer (see peerFailures) as a warning.
 func (w slogWriter) Write(p []byte) (int, error) {
 	line := bytes.TrimRight(p, "\r\n")
 	level := slog.LevelInfo
@@ -40,12 +40,29 @@ func (w slogWriter) Write(p []byte) (int, error) {
 		}
 	}
 	line = bytes.TrimPrefix(line, []byte("memberlist: "))
-	if level == slog.LevelError && bytes.HasPrefix(line, []byte("Failed to send ")) {
-		// A packet that did not reach a peer, which memberlist retries and probes by
+	if level == slog.LevelError && aboutPeer(line) {
+		// A message that did not reach a peer, which memberlist retries and probes by
 		// itself: a warning about that peer, not an error of this node.
 		level = slog.LevelWarn
 	}
 
 	w.logger.Log(context.Background(), level, string(line))
 	return len(p), nil
+}
+
+// peerFailures start the memberlist errors that report a peer out of reach.
+var peerFailures = [][]byte{
+	[]byte("Failed to send "),
+	[]byte("Failed fallback "),
+	[]byte("Push/Pull with "),
+}
+
+// aboutPeer reports whether a memberlist error line reports a peer out of reach.
+func aboutPeer(line []byte) bool {
+	for _, p := range peerFailures {
+		if bytes.HasPrefix(line, p) {
+			return true
+		}
+	}
+	return false
 }

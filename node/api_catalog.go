@@ -15,6 +15,13 @@ func (n *Node) catalog() *catalog.Catalog {
 	return catalog.New(n.store.DB(), n.cfg.StoreName)
 }
 
+// ImportAnswer is the answer of POST /v1/catalog: the rows applied and rejected, and
+// whether the descriptions still wait in the outbox for the brand's leader.
+type ImportAnswer struct {
+	catalog.Result
+	Pending bool `json:"pending,omitempty"`
+}
+
 // handleImportCatalog upserts catalogue items from a CSV (text/csv) or JSON
 // (application/json) body and returns {"applied": N, "rejected": [{"line", "reason"}]}.
 // In a mesh the descriptions go to every boutique of the brand, and the answer is 202
@@ -51,11 +58,11 @@ func (n *Node) handleImportCatalog(w http.ResponseWriter, r *http.Request) {
 		"pending", pending)
 	n.record(r, "catalog-import", "", strconv.Itoa(res.Applied)+" applied, "+
 		strconv.Itoa(len(res.Rejected))+" rejected")
-	status := http.StatusOK
 	if pending {
-		status = http.StatusAccepted
+		writeJSON(w, http.StatusAccepted, ImportAnswer{Result: res, Pending: true})
+		return
 	}
-	writeJSON(w, status, res)
+	writeJSON(w, http.StatusOK, ImportAnswer{Result: res})
 }
 
 // handleSearchCatalog lists items whose SKU, name or category contains ?q=, at most

@@ -60,7 +60,26 @@ func (n *Node) importToBrand(ctx context.Context, g *replicate.Group,
 	if !pending && !n.waitCatalog(ctx, items[len(items)-1].SKU, started) {
 		pending = true
 	}
-	return pending, nil
+	if pending {
+		// This boutique uses its import at once; the group's copy, the same descriptions,
+		// replaces it when the leader applies the queued commands.
+		return true, n.putDescriptionsHere(items, started)
+	}
+	return false, nil
+}
+
+// putDescriptionsHere writes the descriptions of items into this boutique's catalogue
+// only, dated at.
+func (n *Node) putDescriptionsHere(items []catalog.Item, at time.Time) error {
+	batch := n.store.DB().NewBatch()
+	defer batch.Close()
+	if err := n.catalog().PutDescriptionsIn(batch, items, at); err != nil {
+		return err
+	}
+	if err := batch.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("commit %d catalogue descriptions: %w", len(items), err)
+	}
+	return nil
 }
 
 // waitCatalog waits up to five seconds until this replica holds the description of sku

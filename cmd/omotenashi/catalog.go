@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/omotenashi/omotenashi/node/catalog"
+	"github.com/omotenashi/omotenashi/node"
 )
 
 // catalogUsage is the usage text of catalog import.
@@ -55,12 +55,16 @@ func runCatalog(_ context.Context, args []string, stdout io.Writer) error {
 	if strings.EqualFold(filepath.Ext(path), ".json") {
 		contentType = "application/json"
 	}
-	var res catalog.Result
+	var res node.ImportAnswer
 	if err := c.do("POST", "/v1/catalog", contentType, f, &res); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
 	if err := printJSON(stdout, res); err != nil {
 		return err
+	}
+	if res.Pending {
+		fmt.Fprintln(stdout, "This boutique uses the items now. The brand's other boutiques "+
+			"get them once its leader is reachable; GET /v1/pending lists what waits.")
 	}
 
 	if len(res.Rejected) > 0 {

@@ -77,3 +77,35 @@ func TestPutDescriptionsIn_RejectsInvalid(t *testing.T) {
 		t.Errorf("%d writes in the batch after a rejected item, want none", b.Count())
 	}
 }
+
+// A description from another boutique of the brand that drops an item's sizes leaves the
+// counts per size stored here aside: the total stands alone and can be set again.
+func TestCatalog_SizesDroppedByBrandImport(t *testing.T) {
+	c := mustOpen(t)
+	mustImport(t, c, CSV, csvHeader+"SHO-1,Pumps,shoes,satin,nude,Atelier,37|38,890,EUR,37:1|38:2\n")
+
+	b := c.db.NewBatch()
+	noSizes := Item{SKU: "SHO-1", Name: "Pumps", Category: "shoes", Price: 890,
+		Currency: "EUR"}
+	if err := c.PutDescriptionsIn(b, []Item{noSizes}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+
+	it, err := c.Get("SHO-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(it.Sizes) != 0 || it.SizeStock != nil || it.StockAt("Ginza") != 3 {
+		t.Fatalf("Get after the sizes left: %+v, want a total of 3 and no sizes", it)
+	}
+	all, err := c.All()
+	if err != nil || len(all) != 1 || all[0].SizeStock != nil || all[0].StockAt("Ginza") != 3 {
+		t.Fatalf("All after the sizes left: %+v, %v", all, err)
+	}
+	if _, err := c.SetStock("SHO-1", 2); err != nil {
+		t.Errorf("set the total after the sizes left: %v", err)
+	}
+}

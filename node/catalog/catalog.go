@@ -59,6 +59,14 @@ func (c *Catalog) Get(sku string) (Item, error) {
 	if err != nil {
 		return Item{}, err
 	}
+	for boutique, sizes := range sizeStock {
+		if sizeStock[boutique] = sizesOfItem(it.Sizes, sizes); sizeStock[boutique] == nil {
+			delete(sizeStock, boutique)
+		}
+	}
+	if len(sizeStock) == 0 {
+		sizeStock = nil
+	}
 	it.Stock, it.SizeStock = stock, sizeStock
 	return it, nil
 }

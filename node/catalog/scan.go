@@ -51,7 +51,7 @@ func (c *Catalog) scanStock(items map[string]*Item) error {
 			it.Stock = map[string]int{}
 		}
 		it.Stock[boutique] = n
-		if sizes != nil {
+		if sizes = sizesOfItem(it.Sizes, sizes); sizes != nil {
 			if it.SizeStock == nil {
 				it.SizeStock = map[string]map[string]int{}
 			}
