@@ -46,6 +46,7 @@ test-short: setup
 # testnet-out/NAME; fails when any scenario fails, after running them all.
 testnet: build
 	@fail=0; for s in $$($(BIN) testnet list); do \
+		rm -rf testnet-out/$$s; \
 		$(BIN) testnet run $$s --out testnet-out/$$s || fail=1; done; exit $$fail
 
 bench: setup

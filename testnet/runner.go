@@ -81,6 +81,11 @@ type outage struct {
 // returns the report. The error is about the run itself; failed expectations are in
 // Report.Failures.
 func Run(ctx context.Context, sc *Scenario, opts Options) (*Report, error) {
+	if _, err := os.Stat(filepath.Join(opts.Out, "nodes")); err == nil {
+		// Nodes started on an earlier run's data would find its clients already enrolled.
+		return nil, fmt.Errorf("output folder %s holds an earlier run: delete it or pass "+
+			"another --out", opts.Out)
+	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("create output folder %s: %w", opts.Out, err)
 	}

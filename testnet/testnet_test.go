@@ -202,3 +202,20 @@ func TestLagSVG_Plots(t *testing.T) {
 		t.Errorf("plot of two samples:\n%s", svg)
 	}
 }
+
+// A second run into the folder of an earlier one would start nodes on its data, where
+// the clients are already enrolled; Run refuses it.
+func TestRun_RefusesEarlierRunFolder(t *testing.T) {
+	out := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(out, "nodes", "paris"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Load("traveling-vip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), sc, Options{Out: out})
+	if err == nil || !strings.Contains(err.Error(), "earlier run") {
+		t.Errorf("Run into an earlier run's folder: %v, want an error naming it", err)
+	}
+}
