@@ -15,16 +15,16 @@ func (n *Node) catalog() *catalog.Catalog {
 	return catalog.New(n.store.DB(), n.cfg.StoreName)
 }
 
-// ImportAnswer is the answer of POST /v1/catalog: the rows applied and rejected, and
+// ImportResponse is the response of POST /v1/catalog: the rows applied and rejected, and
 // whether the descriptions still wait in the outbox for the brand's leader.
-type ImportAnswer struct {
+type ImportResponse struct {
 	catalog.Result
 	Pending bool `json:"pending,omitempty"`
 }
 
 // handleImportCatalog upserts catalogue items from a CSV (text/csv) or JSON
 // (application/json) body and returns {"applied": N, "rejected": [{"line", "reason"}]}.
-// In a mesh the descriptions go to every boutique of the brand, and the answer is 202
+// In a mesh the descriptions go to every boutique of the brand, and the response is 202
 // when they wait in the outbox.
 func (n *Node) handleImportCatalog(w http.ResponseWriter, r *http.Request) {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -59,10 +59,10 @@ func (n *Node) handleImportCatalog(w http.ResponseWriter, r *http.Request) {
 	n.record(r, "catalog-import", "", strconv.Itoa(res.Applied)+" applied, "+
 		strconv.Itoa(len(res.Rejected))+" rejected")
 	if pending {
-		writeJSON(w, http.StatusAccepted, ImportAnswer{Result: res, Pending: true})
+		writeJSON(w, http.StatusAccepted, ImportResponse{Result: res, Pending: true})
 		return
 	}
-	writeJSON(w, http.StatusOK, ImportAnswer{Result: res})
+	writeJSON(w, http.StatusOK, ImportResponse{Result: res})
 }
 
 // handleSearchCatalog lists items whose SKU, name or category contains ?q=, at most

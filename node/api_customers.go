@@ -423,7 +423,7 @@ func (n *Node) handleChangeConsent(w http.ResponseWriter, r *http.Request) {
 }
 
 // handlePending lists the writes waiting in the outbox and the latest queued writes that
-// their group rejected after answering 202.
+// their group rejected after the node responded 202.
 func (n *Node) handlePending(w http.ResponseWriter, r *http.Request) {
 	pending, err := n.Pending()
 	if err != nil {

@@ -307,8 +307,8 @@ func openClientPage(t *testing.T, ctx context.Context, name string) {
 }
 
 // TestPage_ConfirmAmbiguousArrival plays a photo with a woman who looks somewhat like the
-// client, checks that her card shows the client as a candidate with what tells clients
-// apart, confirms her from the page, and checks that the face joined her samples.
+// client, checks that her card shows the client as a candidate with the facts that set
+// clients apart, confirms her from the page, and checks that the face joined her samples.
 func TestPage_ConfirmAmbiguousArrival(t *testing.T) {
 	ctx := newBrowser(t)
 	cameraDir := t.TempDir()

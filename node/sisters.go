@@ -17,7 +17,7 @@ import (
 // stockProtocol carries a boutique's in-stock items to the sister boutiques of its group.
 const stockProtocol = protocol.ID("/omotenashi/stock/1.0.0")
 
-// errNotInGroup is the answer to a stock request from a member of another group.
+// errNotInGroup is the error returned to a stock request from a member of another group.
 var errNotInGroup = errors.New("stock is shared only within the boutique's group")
 
 // startSisters serves this boutique's stock to its group and, when the boutique has a
@@ -35,7 +35,7 @@ func (n *Node) startSisters() {
 	go n.sisterLoop()
 }
 
-// handleStockRequest answers a member of this boutique's group with the items in stock
+// handleStockRequest returns to a member of this boutique's group the items in stock
 // here.
 func (n *Node) handleStockRequest(_ context.Context, from peer.ID, _ []byte) ([]byte, error) {
 	member, ok := n.mesh.member(from)
@@ -106,7 +106,7 @@ func (n *Node) fetchSisters() {
 }
 
 // failuresBeforeWarning is how many fetches from one sister boutique fail in a row before
-// a warning: a boutique that has just started answers no stock request yet.
+// a warning, because a boutique that has just started serves no stock request yet.
 const failuresBeforeWarning = 3
 
 // sisterFailed records a failed fetch. It logs at debug level until the boutique has
@@ -138,7 +138,7 @@ func (n *Node) sisterDistance(here nearby.Point, member mesh.Member) (float64, b
 	return km, km <= n.cfg.NearbyKm
 }
 
-// fetchSister asks one sister boutique for its stock and keeps it.
+// fetchSister requests the stock of one sister boutique and keeps it.
 func (n *Node) fetchSister(id peer.ID, member mesh.Member, km float64) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -151,7 +151,7 @@ func (n *Node) fetchSister(id peer.ID, member mesh.Member, km float64) error {
 		return err
 	}
 	if stock.Boutique != member.Meta.Name || stock.Brand != member.Meta.Brand {
-		return fmt.Errorf("%w: answered as %s of %s, gossip says %s of %s", nearby.ErrInvalid,
+		return fmt.Errorf("%w: the response names %s of %s, gossip has %s of %s", nearby.ErrInvalid,
 			stock.Boutique, stock.Brand, member.Meta.Name, member.Meta.Brand)
 	}
 	n.mesh.sisters.Put(stock, km)

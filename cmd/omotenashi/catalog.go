@@ -55,7 +55,7 @@ func runCatalog(_ context.Context, args []string, stdout io.Writer) error {
 	if strings.EqualFold(filepath.Ext(path), ".json") {
 		contentType = "application/json"
 	}
-	var res node.ImportAnswer
+	var res node.ImportResponse
 	if err := c.do("POST", "/v1/catalog", contentType, f, &res); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}

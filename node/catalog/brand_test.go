@@ -79,7 +79,7 @@ func TestPutDescriptionsIn_RejectsInvalid(t *testing.T) {
 }
 
 // A description from another boutique of the brand that drops an item's sizes leaves the
-// counts per size stored here aside: the total stands alone and can be set again.
+// counts per size stored here aside: the total counts alone and can be set again.
 func TestCatalog_SizesDroppedByBrandImport(t *testing.T) {
 	c := mustOpen(t)
 	mustImport(t, c, CSV, csvHeader+"SHO-1,Pumps,shoes,satin,nude,Atelier,37|38,890,EUR,37:1|38:2\n")

@@ -102,9 +102,9 @@ func FormatSizeStock(counts map[string]int) string {
 }
 
 // sizesOfItem returns a boutique's stored per-size counts when they still fit the item's
-// sizes, and nil otherwise. A later import may change or drop the sizes of an item, at
-// this boutique or, through the brand, at another; the stored total then stands alone
-// until the boutique sets its counts per size again.
+// sizes, and nil otherwise. A later import, here or at another boutique of the brand, may
+// change or drop the sizes of an item. The stored total then counts alone until the
+// boutique sets its counts per size again.
 func sizesOfItem(sizes []string, counts map[string]int) map[string]int {
 	if len(counts) == 0 || len(sizes) == 0 {
 		return nil

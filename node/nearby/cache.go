@@ -32,7 +32,7 @@ type Source struct {
 	InStock int `json:"in_stock"`
 	// FetchedAt is when the list held was fetched, zero when none is held.
 	FetchedAt time.Time `json:"fetched_at,omitzero"`
-	// Error is why the last fetch failed, empty when it succeeded.
+	// Error is the reason the last fetch failed, empty when it succeeded.
 	Error string `json:"error,omitempty"`
 }
 

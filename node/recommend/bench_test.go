@@ -9,7 +9,7 @@ import (
 )
 
 // BenchmarkRecommend ranks a catalogue of 20,000 items, the most one import takes, for a
-// client with a few purchases and for one with a thousand, linking reasons to her latest
+// client with a few purchases and for one with a thousand. It links reasons to her latest
 // maxLinked purchases and, side by side in the same run, to all of them.
 func BenchmarkRecommend(b *testing.B) {
 	items := synth.Catalog(1, 20000, here)

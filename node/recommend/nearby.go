@@ -34,11 +34,11 @@ func fromNearby(c *profile.Customer, offers []nearby.Offer, bySKU map[string]cat
 	}
 	nearest := nearestOffers(offers, f, skip)
 	out := nearbyInquiries(c, nearest, limit)
-	asked := make(map[string]bool, len(out))
+	inquired := make(map[string]bool, len(out))
 	for _, s := range out {
-		asked[s.SKU] = true
+		inquired[s.SKU] = true
 	}
-	return append(out, nearbyGoesWith(c, nearest, bySKU, asked, limit-len(out))...)
+	return append(out, nearbyGoesWith(c, nearest, bySKU, inquired, limit-len(out))...)
 }
 
 // nearestOffers keeps, per SKU not taken, the nearest offer that is eligible for her at
@@ -170,7 +170,7 @@ func sisterPlace(o nearby.Offer) string {
 		distanceText(o.Km))
 }
 
-// distanceText writes a distance as an assistant would say it: "350 m", "1.2 km", "12 km".
+// distanceText formats a distance as an assistant reads it aloud: "350 m", "1.2 km", "12 km".
 func distanceText(km float64) string {
 	switch {
 	case km < 1:
