@@ -17,7 +17,7 @@ type Meta struct {
 	PeerID   string   // libp2p peer ID
 	P2PAddrs []string // libp2p multiaddrs the node listens on
 	HTTPAddr string   // host:port of the node's HTTP API
-	// Location is where the boutique is, "LAT,LON" in decimal degrees, or empty. Sister
+	// Location is the boutique's position, "LAT,LON" in decimal degrees, or empty. Sister
 	// boutiques use it to find the ones nearby.
 	Location string
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // An item on her wishlist is an inquiry marked as a wish, and comes back in stock as the
-// first suggestion with a reason that says so.
+// first suggestion with a reason that names the wishlist.
 func TestAPI_Wishlist(t *testing.T) {
 	tn := mustStartNode(t, nil)
 	tn.mustImportCatalog(t, "text/csv", boutiqueCSV)

@@ -90,9 +90,9 @@ type Config struct {
 	// DeadAfter is how long a member must be gone before its groups remove it. Default 5
 	// minutes.
 	DeadAfter time.Duration
-	// Location is where the boutique is, "LAT,LON" in decimal degrees. With it, the node
+	// Location is the boutique's position, "LAT,LON" in decimal degrees. With it, the node
 	// suggests to clients with group consent the stock of sister brands' boutiques within
-	// NearbyKm, and tells the others where it is. Empty: no sister suggestions.
+	// NearbyKm, and publishes its position in gossip. Empty: no sister suggestions.
 	Location string
 	// NearbyKm is how far a sister boutique may be to count as nearby. Default 5.
 	NearbyKm float64

@@ -62,9 +62,7 @@ func TestPage_ShowsArrival(t *testing.T) {
 	tn.mustCall(t, http.StatusCreated, "PUT", "/v1/customers/"+id+"/details",
 		`{"name":"Claire Dubois","important_dates":[{"label":"Birthday","date":"`+birthday+`"}]}`)
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
-		t.Fatalf("open staff page: %v", err)
-	}
+	openStaffPage(t, ctx, tn)
 	waitFor(t, ctx, `document.querySelector("#conn.live") !== null`, 20*time.Second)
 	copySample(t, "sample3.jpg", filepath.Join(cameraDir, "01.jpg"))
 	waitFor(t, ctx, `document.querySelector(".card .badge.match") !== null`, 60*time.Second)
@@ -98,9 +96,7 @@ func TestPage_EditsDetailsAndPreferences(t *testing.T) {
 		"claire.jpg": sampleCrop(t, tn, "sample1.jpg"),
 	})
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
-		t.Fatalf("open staff page: %v", err)
-	}
+	openStaffPage(t, ctx, tn)
 	openClientPage(t, ctx, "Claire")
 
 	mustDo(t, ctx, "edit her details",
@@ -214,9 +210,7 @@ func TestPage_SuggestsRestockedInquiry(t *testing.T) {
 	tn.mustCall(t, http.StatusCreated, "POST", "/v1/customers/"+id+"/purchases",
 		`{"sku":"JEW-001"}`)
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
-		t.Fatalf("open staff page: %v", err)
-	}
+	openStaffPage(t, ctx, tn)
 	waitFor(t, ctx, `document.querySelector("#conn.live") !== null`, 20*time.Second)
 	openClientPage(t, ctx, "Claire")
 	mustDo(t, ctx, "record an inquiry",
@@ -274,9 +268,7 @@ func TestPage_DoubleTapRecordsOnce(t *testing.T) {
 		"claire.jpg": sampleCrop(t, tn, "sample1.jpg"),
 	})
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
-		t.Fatalf("open staff page: %v", err)
-	}
+	openStaffPage(t, ctx, tn)
 	openClientPage(t, ctx, "Claire")
 	mustDo(t, ctx, "tap Record twice",
 		chromedp.SendKeys(`form[data-kind=purchase] input[name=sku]`, "BAG-001"),
@@ -307,8 +299,8 @@ func openClientPage(t *testing.T, ctx context.Context, name string) {
 }
 
 // TestPage_ConfirmAmbiguousArrival plays a photo with a woman who looks somewhat like the
-// client, checks that her card shows the client as a candidate with the facts that set
-// clients apart, confirms her from the page, and checks that the face joined her samples.
+// client. Her card must show the client as a candidate, with the facts that set clients
+// apart. Staff confirm her from the page, and the face must join the client's samples.
 func TestPage_ConfirmAmbiguousArrival(t *testing.T) {
 	ctx := newBrowser(t)
 	cameraDir := t.TempDir()
@@ -329,9 +321,7 @@ func TestPage_ConfirmAmbiguousArrival(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
-		t.Fatalf("open staff page: %v", err)
-	}
+	openStaffPage(t, ctx, tn)
 	waitFor(t, ctx, `document.querySelector("#conn.live") !== null`, 20*time.Second)
 	copySample(t, "sample3.jpg", filepath.Join(cameraDir, "01.jpg"))
 	waitFor(t, ctx, `document.querySelector('.cand[data-id="`+id+`"]') !== null`,
@@ -362,5 +352,13 @@ func TestPage_ConfirmAmbiguousArrival(t *testing.T) {
 	if len(after.Descriptors) <= len(before.Descriptors) {
 		t.Errorf("descriptors %d after confirming, want more than %d",
 			len(after.Descriptors), len(before.Descriptors))
+	}
+}
+
+// openStaffPage opens the node's staff page with its manager token.
+func openStaffPage(t *testing.T, ctx context.Context, tn *testNode) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(tn.url+"/#token="+tn.token)); err != nil {
+		t.Fatalf("open staff page: %v", err)
 	}
 }

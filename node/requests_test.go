@@ -10,7 +10,7 @@ import (
 )
 
 // TestAPI_RequestKeys sends writes twice with the same Idempotency-Key and checks that
-// each is recorded once, that the second answer says so, and that a sale counts once.
+// each is recorded once, that the second response reports it, and that a sale counts once.
 func TestAPI_RequestKeys(t *testing.T) {
 	tn := mustStartNode(t, nil)
 	tn.mustImportCatalog(t, "text/csv", boutiqueCSV)

@@ -59,9 +59,9 @@ type peerNotice struct {
 	dropped int
 }
 
-// Accept logs one hclog record; args are hclog's alternating keys and values, and name
-// is the hclog logger's name, such as "raft" or "snapshot". A peer error is logged as a
-// warning, at most once per peerNoticeEvery for one peer, with the number left out.
+// Accept logs one hclog record. args are hclog's alternating keys and values, and name is
+// the hclog logger's name, such as "raft" or "snapshot". admit limits a peer error to one
+// warning per peerNoticeEvery for one peer, which carries the number left out.
 func (s *slogSink) Accept(name string, level hclog.Level, msg string, args ...any) {
 	slogLevel := slogLevelOf(level)
 	if level == hclog.Error && isPeerError(msg) {

@@ -83,7 +83,7 @@ type outage struct {
 func Run(ctx context.Context, sc *Scenario, opts Options) (*Report, error) {
 	if _, err := os.Stat(filepath.Join(opts.Out, "nodes")); err == nil {
 		// Nodes started on an earlier run's data would find its clients already enrolled.
-		return nil, fmt.Errorf("output folder %s holds an earlier run: delete it or pass "+
+		return nil, fmt.Errorf("output folder %s already contains an earlier run: delete it or pass "+
 			"another --out", opts.Out)
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {

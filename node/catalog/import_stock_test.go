@@ -43,19 +43,7 @@ func TestImport_CSVStockPerSize(t *testing.T) {
 				return
 			}
 
-			if res.Applied != 1 {
-				t.Fatalf("result = %+v, want 1 applied", res)
-			}
-			it, err := c.Get("SHO-010")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if it.StockAt("Ginza") != tt.total {
-				t.Errorf("total = %d, want %d", it.StockAt("Ginza"), tt.total)
-			}
-			if !maps.Equal(it.SizeStock["Ginza"], tt.sizes) {
-				t.Errorf("sizes = %v, want %v", it.SizeStock["Ginza"], tt.sizes)
-			}
+			mustStoreSlippers(t, c, res, 1, tt.total, tt.sizes)
 		})
 	}
 }
@@ -110,19 +98,7 @@ func TestImport_JSONStockPerSize(t *testing.T) {
 				return
 			}
 
-			if res.Applied != 2 {
-				t.Fatalf("result = %+v, want 2 applied", res)
-			}
-			it, err := c.Get("SHO-010")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if it.StockAt("Ginza") != tt.total {
-				t.Errorf("total = %d, want %d", it.StockAt("Ginza"), tt.total)
-			}
-			if !maps.Equal(it.SizeStock["Ginza"], tt.sizes) {
-				t.Errorf("sizes = %v, want %v", it.SizeStock["Ginza"], tt.sizes)
-			}
+			mustStoreSlippers(t, c, res, 2, tt.total, tt.sizes)
 		})
 	}
 }
@@ -193,5 +169,25 @@ func mustRejectLine(t *testing.T, res Result, line int, reason string) {
 	}
 	if !strings.Contains(res.Rejected[0].Reason, reason) {
 		t.Errorf("reason = %q, want it to contain %q", res.Rejected[0].Reason, reason)
+	}
+}
+
+// mustStoreSlippers checks that an import applied rows and stored the slippers SHO-010
+// with Ginza's total and counts per size.
+func mustStoreSlippers(t *testing.T, c *Catalog, res Result, rows, total int,
+	sizes map[string]int) {
+	t.Helper()
+	if res.Applied != rows {
+		t.Fatalf("result = %+v, want %d applied", res, rows)
+	}
+	it, err := c.Get("SHO-010")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.StockAt("Ginza") != total {
+		t.Errorf("total = %d, want %d", it.StockAt("Ginza"), total)
+	}
+	if !maps.Equal(it.SizeStock["Ginza"], sizes) {
+		t.Errorf("sizes = %v, want %v", it.SizeStock["Ginza"], sizes)
 	}
 }

@@ -199,7 +199,7 @@ func TestCache_OffersNearestFirstAndExpire(t *testing.T) {
 	}
 }
 
-// Past MaxItems, the list keeps the best sellers and says how many are in stock.
+// Past MaxItems, the list keeps the best sellers and reports how many are in stock.
 func TestInStock_CutKeepsBestSellers(t *testing.T) {
 	var items []catalog.Item
 	sales := map[string]int{}

@@ -22,7 +22,7 @@ type Stock struct {
 	// InStock is the number of items the boutique has in stock, more than len(Items)
 	// when the list was cut to MaxItems.
 	InStock int `json:"in_stock"`
-	// Sales counts the pieces of each item sold at the boutique, for ranking. It says
+	// Sales counts the pieces of each item sold at the boutique, for ranking. It contains
 	// nothing about who bought them.
 	Sales map[string]int `json:"sales,omitempty"`
 }

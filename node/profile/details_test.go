@@ -123,7 +123,7 @@ func TestStore_SetDetails(t *testing.T) {
 	}
 }
 
-// An empty result is an empty list, so the API answers [] and not null.
+// An empty result is an empty list, so the API returns [] and not null.
 func TestStore_ListNoMatchIsEmpty(t *testing.T) {
 	s, _ := mustOpen(t)
 	mustCreate(t, s, newCustomer("Aiko Tanaka", "Ms Tanaka"))

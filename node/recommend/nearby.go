@@ -76,7 +76,7 @@ func nearbyInquiries(c *profile.Customer, offers []nearby.Offer, limit int) []Su
 			continue
 		}
 		seen[q.SKU] = true
-		out = append(out, nearbySuggestion(o, askedPhrase(o.Item, q)+"; in stock at "+
+		out = append(out, nearbySuggestion(o, inquiryPhrase(o.Item, q)+"; in stock at "+
 			sisterPlace(o)+"."))
 	}
 	return out

@@ -12,12 +12,12 @@ import (
 // on 3 May 2026; in stock here now." Reasons avoid a verb whose number would depend on
 // the item's name ("slippers is").
 func inquiryReason(it catalog.Item, q profile.Inquiry) string {
-	return askedPhrase(it, q) + "; in stock here now."
+	return inquiryPhrase(it, q) + "; in stock here now."
 }
 
-// askedPhrase writes when she asked about an item or put it on her wishlist: "She asked
+// inquiryPhrase writes when she asked about an item or put it on her wishlist: "She asked
 // about the Nude satin slippers on 3 May 2026".
-func askedPhrase(it catalog.Item, q profile.Inquiry) string {
+func inquiryPhrase(it catalog.Item, q profile.Inquiry) string {
 	day := q.At.Format("2 January 2006")
 	if q.Wish {
 		return fmt.Sprintf("She put the %s on her wishlist on %s", it.Name, day)

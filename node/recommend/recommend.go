@@ -47,7 +47,7 @@ type Suggestion struct {
 	Name   string `json:"name"`
 	Reason string `json:"reason"`
 	Rule   Rule   `json:"rule"`
-	// Boutique, Brand and Km say where a suggestion of RuleNearby is and how far.
+	// Boutique, Brand and Km locate a suggestion of RuleNearby: the boutique and its distance.
 	Boutique string  `json:"boutique,omitempty"`
 	Brand    string  `json:"brand,omitempty"`
 	Km       float64 `json:"km,omitempty"`
